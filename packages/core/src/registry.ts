@@ -1,0 +1,120 @@
+/**
+ * The process-wide registry of live leakproof primitives. Each primitive registers itself
+ * weakly: the registry holds a `WeakRef` and never keeps a primitive alive. A disposed
+ * primitive unregisters; a collected one drops out on its own. `memwatch` finds caches,
+ * pools and emitters here, never by importing their packages.
+ */
+
+/** Plain numeric figures a primitive reports. */
+export type PrimitiveStats = Readonly<Record<string, number>>;
+
+/** How a primitive describes itself to the registry. */
+export interface RegisterOptions<T extends object> {
+  /** What it is: `'cache'`, `'set'`, `'pool'`, `'emitter'`, `'scope'`, ... */
+  readonly kind: string;
+  /** The user's name for it. @default `${kind}#${id}` */
+  readonly name?: string | undefined;
+  /** Reads the figures. Receives the primitive, so the closure need not capture it. */
+  readonly stats: (target: T) => PrimitiveStats;
+  /**
+   * Frees a share (0..1) of what the primitive holds, least valuable first; the memory
+   * governor calls it under pressure. Only primitives that can shed load provide it.
+   */
+  readonly compact?: ((target: T, fraction: number) => void) | undefined;
+}
+
+/** A live primitive as {@link listPrimitives} reports it. */
+export interface PrimitiveInfo {
+  readonly id: number;
+  readonly kind: string;
+  readonly name: string;
+  /** Figures read when the list was taken. */
+  readonly stats: PrimitiveStats;
+  /** Present when the primitive can shed load; a no-op once it is gone. */
+  readonly compact?: (fraction: number) => void;
+}
+
+/** The handle `registerPrimitive` returns; disposing it unregisters. */
+export interface Registration extends Disposable {
+  readonly id: number;
+  readonly name: string;
+  unregister(): void;
+}
+
+interface Entry {
+  readonly id: number;
+  readonly kind: string;
+  readonly name: string;
+  readonly ref: WeakRef<object>;
+  readonly options: RegisterOptions<object>;
+}
+
+let nextId = 1;
+const entries = new Map<number, Entry>();
+const collected = new FinalizationRegistry<number>((id) => {
+  entries.delete(id);
+});
+
+/**
+ * Registers `target` weakly. The returned handle's `unregister()` (or dispose) removes it;
+ * call it from the primitive's own dispose.
+ */
+export function registerPrimitive<T extends object>(target: T, options: RegisterOptions<T>): Registration {
+  const id = nextId++;
+  const name = options.name ?? `${options.kind}#${id}`;
+  const token = {};
+  entries.set(id, {
+    id,
+    kind: options.kind,
+    name,
+    ref: new WeakRef(target),
+    options: options as RegisterOptions<object>,
+  });
+  collected.register(target, id, token);
+  const unregister = (): void => {
+    if (entries.delete(id)) collected.unregister(token);
+  };
+  return { id, name, unregister, [Symbol.dispose]: unregister };
+}
+
+/** The primitives alive now, optionally only those of one `kind`, oldest first. */
+export function listPrimitives(filter: { kind?: string } = {}): PrimitiveInfo[] {
+  const out: PrimitiveInfo[] = [];
+  for (const entry of entries.values()) {
+    if (filter.kind !== undefined && entry.kind !== filter.kind) continue;
+    const target = entry.ref.deref();
+    if (target === undefined) {
+      entries.delete(entry.id);
+      continue;
+    }
+    let stats: PrimitiveStats;
+    try {
+      stats = entry.options.stats(target);
+    } catch {
+      continue; // a primitive that cannot report right now is left out of this snapshot
+    }
+    const compactFn = entry.options.compact;
+    const info: PrimitiveInfo =
+      compactFn === undefined
+        ? { id: entry.id, kind: entry.kind, name: entry.name, stats }
+        : {
+            id: entry.id,
+            kind: entry.kind,
+            name: entry.name,
+            stats,
+            compact: (fraction: number) => {
+              const live = entry.ref.deref();
+              if (live !== undefined && entries.has(entry.id)) compactFn(live, fraction);
+            },
+          };
+    out.push(info);
+  }
+  return out;
+}
+
+/** How many primitives are registered and alive (cheap; no stats are read). */
+export function countPrimitives(): number {
+  let n = 0;
+  for (const entry of entries.values()) if (entry.ref.deref() !== undefined) n++;
+  return n;
+}
