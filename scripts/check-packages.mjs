@@ -13,7 +13,7 @@ const packages = readdirSync(join(root, 'packages'), { withFileTypes: true })
 let failed = 0;
 for (const dir of packages) {
   for (const [tool, args] of [
-    ['publint', ['--strict']],
+    ['publint', ['--strict', '--pack', 'npm']],
     // node10 resolution ignores `exports` subpaths; every supported Node (>= 20) uses node16 rules.
     ['attw', ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped']],
   ]) {
