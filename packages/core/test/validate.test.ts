@@ -1,5 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   MAX_ENTRIES,
   validateAbortSignal,
@@ -9,6 +7,8 @@ import {
   validateOneOf,
   validatePositiveInteger,
 } from '@leakproof/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 
 describe('validatePositiveInteger', () => {
   it('returns integers from 1 to 2^24', () => {
@@ -43,8 +43,7 @@ describe('validatePositiveInteger', () => {
   it('never accepts a value outside 1..2^24 or a non-integer (property)', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
-        const ok =
-          typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ENTRIES;
+        const ok = typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ENTRIES;
         let accepted: boolean;
         try {
           validatePositiveInteger(value, 'max');
@@ -93,7 +92,9 @@ describe('validateDuration', () => {
     expect(validateDuration(Number.POSITIVE_INFINITY, 'ttl', { allowInfinity: true })).toBe(
       Number.POSITIVE_INFINITY,
     );
-    expect(() => validateDuration('5', 'ttl')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => validateDuration('5', 'ttl')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
   });
 
   it('never accepts what it should reject (property)', () => {
@@ -118,14 +119,19 @@ describe('other validators', () => {
     const fn = () => 1;
     expect(validateFunction(fn, 'onEvict')).toBe(fn);
     expect(() => validateFunction('x', 'onEvict')).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('`onEvict`') }),
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringContaining('`onEvict`'),
+      }),
     );
   });
 
   it('validateAbortSignal', () => {
     const { signal } = new AbortController();
     expect(validateAbortSignal(signal, 'signal')).toBe(signal);
-    expect(() => validateAbortSignal({}, 'signal')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => validateAbortSignal({}, 'signal')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
   });
 
   it('validateOneOf', () => {

@@ -1,0 +1,139 @@
+import diagnostics_channel from 'node:diagnostics_channel';
+import { channelName, diagnosticsChannel, listPrimitives, publish, registerPrimitive } from '@leakproof/core';
+import { describe, expect, it } from 'vitest';
+
+const gc = globalThis.gc as () => void;
+
+/**
+ * Collects garbage until `done()` or the attempts run out. A `WeakRef` keeps its target alive
+ * until the current job ends, and FinalizationRegistry callbacks run as tasks, so each attempt
+ * waits a timer turn first (a setImmediate turn does not release kept WeakRef targets in Node 20).
+ */
+async function collectUntil(done: () => boolean, attempts = 50): Promise<boolean> {
+  // Checking done() derefs, which keeps targets alive to the end of this job: collect only after a turn.
+  for (let i = 0; i < attempts; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    if (done()) return true;
+  }
+  return false;
+}
+
+class Counter {
+  hits = 0;
+  stats() {
+    return { hits: this.hits };
+  }
+}
+
+describe('registry', () => {
+  it('lists live primitives with their current stats and name', () => {
+    const counter = new Counter();
+    const reg = registerPrimitive(counter, { kind: 'test-counter', name: 'mine', stats: (c) => c.stats() });
+    counter.hits = 3;
+    const found = listPrimitives({ kind: 'test-counter' }).find((p) => p.id === reg.id);
+    expect(found).toMatchObject({ kind: 'test-counter', name: 'mine', stats: { hits: 3 } });
+    reg.unregister();
+    expect(listPrimitives({ kind: 'test-counter' }).some((p) => p.id === reg.id)).toBe(false);
+  });
+
+  it('names unnamed primitives after their kind and id', () => {
+    const counter = new Counter();
+    using reg = registerPrimitive(counter, { kind: 'test-unnamed', stats: (c) => c.stats() });
+    expect(reg.name).toBe(`test-unnamed#${reg.id}`);
+  });
+
+  it('exposes compact only for primitives that can shed load, and calls it with the live target', () => {
+    const shed: number[] = [];
+    const target = { size: 10 };
+    using reg = registerPrimitive(target, {
+      kind: 'test-compactable',
+      stats: (t) => ({ size: t.size }),
+      compact: (_t, fraction) => shed.push(fraction),
+    });
+    const info = listPrimitives({ kind: 'test-compactable' }).find((p) => p.id === reg.id);
+    info?.compact?.(0.25);
+    expect(shed).toEqual([0.25]);
+    const plain = registerPrimitive({}, { kind: 'test-plain', stats: () => ({}) });
+    expect(listPrimitives({ kind: 'test-plain' })[0]?.compact).toBeUndefined();
+    plain.unregister();
+  });
+
+  it('leaves out a primitive whose stats throw instead of failing the whole list', () => {
+    using _bad = registerPrimitive(
+      {},
+      {
+        kind: 'test-broken',
+        stats: () => {
+          throw new Error('broken');
+        },
+      },
+    );
+    expect(listPrimitives({ kind: 'test-broken' })).toEqual([]);
+  });
+
+  it('does not keep a registered primitive alive: it is collected and drops out', async () => {
+    let collected = false;
+    const watcher = new FinalizationRegistry(() => {
+      collected = true;
+    });
+    let id = 0;
+    (() => {
+      const big = { payload: new Array(10_000).fill(1), stats: () => ({ n: 1 }) };
+      id = registerPrimitive(big, { kind: 'test-weak', stats: (t) => t.stats() }).id;
+      watcher.register(big, 'big');
+    })();
+    expect(await collectUntil(() => collected)).toBe(true);
+    expect(listPrimitives({ kind: 'test-weak' }).some((p) => p.id === id)).toBe(false);
+  });
+
+  it('retains no memory per registered-then-collected primitive (memory)', async () => {
+    const round = () => {
+      for (let i = 0; i < 10_000; i++) registerPrimitive({ i }, { kind: 'test-churn', stats: () => ({}) });
+    };
+    round();
+    await collectUntil(() => listPrimitives({ kind: 'test-churn' }).length === 0);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let r = 0; r < 10; r++) {
+      round();
+      await collectUntil(() => listPrimitives({ kind: 'test-churn' }).length === 0);
+    }
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    // 100k registrations; a retained entry costs well over 100 bytes, so 2 bytes each is a clear bound.
+    expect((after - before) / 100_000).toBeLessThan(2);
+    expect(listPrimitives({ kind: 'test-churn' })).toEqual([]);
+  });
+});
+
+describe('diagnostics channels', () => {
+  it('names channels leakproof:<package>:<event> and rejects odd names', () => {
+    expect(channelName('cache', 'evict')).toBe('leakproof:cache:evict');
+    expect(() => channelName('Cache', 'evict')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(() => channelName('cache', 'a:b')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+  });
+
+  it('builds and publishes the message only when someone subscribes', () => {
+    const channel = diagnosticsChannel('core', 'test-event');
+    let built = 0;
+    const message = () => {
+      built++;
+      return { n: built };
+    };
+    publish(channel, message);
+    expect(built).toBe(0);
+    const seen: unknown[] = [];
+    const subscriber = (m: unknown) => seen.push(m);
+    diagnostics_channel.subscribe('leakproof:core:test-event', subscriber);
+    publish(channel, message);
+    diagnostics_channel.unsubscribe('leakproof:core:test-event', subscriber);
+    publish(channel, message);
+    expect(built).toBe(1);
+    expect(seen).toEqual([{ n: 1 }]);
+  });
+});
