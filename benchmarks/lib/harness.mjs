@@ -1,7 +1,7 @@
 // The one benchmark harness every suite uses: candidates run interleaved in the same
 // process (round-robin, several rounds, median taken), so machine noise hits all alike,
 // and results are reported as ratios to the anchors users would otherwise pick.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -25,7 +25,10 @@ export function heapAfterGC() {
  * with `async: true`, returns a promise for one batch of `batch` operations.
  * Each round gives every candidate `timeMs`; the figure is the median over `rounds`.
  */
-export async function compare(candidates, { timeMs = 300, rounds = 5, warmupMs = 150, async = false, batch = 1 } = {}) {
+export async function compare(
+  candidates,
+  { timeMs = 300, rounds = 5, warmupMs = 150, async = false, batch = 1 } = {},
+) {
   const samples = new Map(candidates.map((c) => [c.name, []]));
   const run = async (c, ms) => {
     const fn = c.fn;

@@ -67,12 +67,12 @@ describe('DisposableStack', () => {
       fc.property(fc.array(fc.boolean(), { maxLength: 30 }), (throws) => {
         const ran: number[] = [];
         const stack = new DisposableStack();
-        throws.forEach((t, i) =>
+        for (const [i, t] of throws.entries()) {
           stack.defer(() => {
             ran.push(i);
             if (t) throw new Error(String(i));
-          }),
-        );
+          });
+        }
         let caught: unknown;
         try {
           stack.dispose();
@@ -124,14 +124,14 @@ describe('AsyncDisposableStack', () => {
         async (kinds) => {
           const ran: number[] = [];
           const stack = new AsyncDisposableStack();
-          kinds.forEach((kind, i) =>
+          for (const [i, kind] of kinds.entries()) {
             stack.defer(() => {
               ran.push(i);
               if (kind === 'throw') throw new Error(String(i));
               if (kind === 'reject') return Promise.reject(new Error(String(i)));
               return undefined;
-            }),
-          );
+            });
+          }
           const failed = await stack.disposeAsync().then(
             () => false,
             () => true,
