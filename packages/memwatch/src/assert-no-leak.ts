@@ -1,0 +1,70 @@
+import { writeHeapSnapshot } from 'node:v8';
+import { invalidArgType, validateFunction, validateNumber, validateOptions } from '@leakproof/core';
+import { LeakDetectedError } from './leak-detected-error.js';
+import {
+  type GrowthMeasurement,
+  type MeasureGrowthOptions,
+  type Operation,
+  resolveMeasureOptions,
+  runMeasurement,
+} from './measure-growth.js';
+
+/** Options of {@link assertNoLeak}: the measurement's, plus the verdict's. */
+export interface AssertNoLeakOptions extends MeasureGrowthOptions {
+  /**
+   * Largest acceptable growth, in bytes per operation. The default sits above the noise
+   * floor measured with the default sampling (about 0.2 B/op) and below a leak of one
+   * small object per 32 operations (about 1.2 B/op).
+   * @default 0.5
+   */
+  readonly maxBytesPerOp?: number;
+  /**
+   * On failure, write a heap snapshot: `true` for Node's default file name in the working
+   * directory, or a file path. The path is in the error's message and `snapshotPath`.
+   * @default false
+   */
+  readonly heapSnapshot?: boolean | string;
+}
+
+/**
+ * Measures `fn` like {@link measureGrowth} and throws {@link LeakDetectedError}
+ * (`ERR_LEAK_DETECTED`) when both signals agree there is a leak: the robust slope exceeds
+ * `maxBytesPerOp` and the Mann–Kendall test finds memory rising. Resolves with the
+ * measurement otherwise. Being a plain async assertion, it reads the same in vitest, jest
+ * and `node:test`.
+ *
+ * @example
+ * ```ts
+ * test('the handler does not leak', async () => {
+ *   await assertNoLeak(() => handler(fakeRequest()), { maxBytesPerOp: 1 });
+ * });
+ * ```
+ */
+export async function assertNoLeak(fn: Operation, options?: AssertNoLeakOptions): Promise<GrowthMeasurement> {
+  validateFunction(fn, 'fn');
+  const opts = validateOptions<AssertNoLeakOptions>(options);
+  const maxBytesPerOp = validateNumber(
+    opts.maxBytesPerOp ?? 0.5,
+    'maxBytesPerOp',
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const heapSnapshot = opts.heapSnapshot ?? false;
+  if (typeof heapSnapshot !== 'boolean' && (typeof heapSnapshot !== 'string' || heapSnapshot.length === 0)) {
+    throw invalidArgType('heapSnapshot', 'a boolean or a file path', heapSnapshot);
+  }
+  const measurement = await runMeasurement(fn, resolveMeasureOptions(opts));
+  if (isLeak(measurement, maxBytesPerOp)) {
+    const path =
+      heapSnapshot === false
+        ? undefined
+        : writeHeapSnapshot(heapSnapshot === true ? undefined : heapSnapshot);
+    throw new LeakDetectedError(measurement, maxBytesPerOp, path);
+  }
+  return measurement;
+}
+
+/** The verdict: both the slope and the trend test must say "growing". */
+function isLeak(measurement: GrowthMeasurement, maxBytesPerOp: number): boolean {
+  return measurement.bytesPerOp > maxBytesPerOp && measurement.trend.direction === 'increasing';
+}

@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { assertNoLeak, LeakDetectedError } from '../src/index.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+// The classic leak: a registry keyed per request that nobody deletes from...
+function leakyHandler(): (i: number) => void {
+  const connected = new Map<number, { id: number; since: number }>();
+  return (i) => {
+    connected.set(i, { id: i, since: i });
+  };
+}
+// ...and its fix: the entry leaves when the request ends.
+function fixedHandler(): (i: number) => void {
+  const connected = new Map<number, { id: number; since: number }>();
+  return (i) => {
+    connected.set(i, { id: i, since: i });
+    connected.delete(i);
+  };
+}
+
+describe('assertNoLeak', () => {
+  it('throws ERR_LEAK_DETECTED with the figures on a leaky function', async () => {
+    const error = await assertNoLeak(leakyHandler()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LeakDetectedError);
+    const leak = error as LeakDetectedError;
+    expect(leak.code).toBe('ERR_LEAK_DETECTED');
+    expect(leak.maxBytesPerOp).toBe(0.5);
+    expect(leak.measurement.bytesPerOp).toBeGreaterThan(20);
+    expect(leak.measurement.trend.direction).toBe('increasing');
+    expect(leak.message).toMatch(/^Memory grew by [\d.]+ bytes per operation \(allowed: 0\.500\)/);
+    expect(leak.snapshotPath).toBeUndefined();
+  });
+
+  it('passes on the fixed function and resolves with the measurement', async () => {
+    const m = await assertNoLeak(fixedHandler());
+    expect(m.bytesPerOp).toBeLessThan(0.5);
+  });
+
+  it('allows growth up to maxBytesPerOp', async () => {
+    // About 56 B per op retained; allowed 200.
+    const m = await assertNoLeak(leakyHandler(), { maxBytesPerOp: 200, opsPerSample: 1000 });
+    expect(m.bytesPerOp).toBeGreaterThan(20);
+  });
+
+  it('writes a heap snapshot on failure when asked', async () => {
+    const path = join(tmpdir(), `memwatch-${process.pid}-${Date.now()}.heapsnapshot`);
+    try {
+      const error = (await assertNoLeak(leakyHandler(), {
+        heapSnapshot: path,
+        opsPerSample: 1000,
+        samples: 5,
+      }).catch((e: unknown) => e)) as LeakDetectedError;
+      expect(error.code).toBe('ERR_LEAK_DETECTED');
+      expect(error.snapshotPath).toBe(path);
+      expect(error.message).toContain(path);
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+
+  it('rejects bad options before measuring', async () => {
+    let calls = 0;
+    const fn = (): void => void calls++;
+    await expect(assertNoLeak(fn, { maxBytesPerOp: -1 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(assertNoLeak(fn, { maxBytesPerOp: '1' as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    await expect(assertNoLeak(fn, { heapSnapshot: 3 as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    await expect(assertNoLeak(fn, { samples: 1 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(assertNoLeak(null as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    expect(calls).toBe(0);
+  });
+
+  it('reads naturally under node:test, in a process without --expose-gc', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/node-test-leak.ts', import.meta.url));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--test-reporter=tap', fixture], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    expect(stdout).toMatch(/# pass 2/);
+    expect(stdout).toMatch(/# fail 0/);
+  });
+});
