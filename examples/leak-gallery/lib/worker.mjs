@@ -1,0 +1,73 @@
+// One variant of one scene, alone in its own process (started with --expose-gc):
+// warm up, then run the load in equal slices and sample the heap after a forced full
+// collection at the end of each slice. Results go to the parent over IPC.
+import { scenes } from '../scenes/index.mjs';
+
+const [sceneId, variant, opsArg, samplesArg] = process.argv.slice(2);
+
+function send(message) {
+  return new Promise((resolve) => {
+    if (process.send) process.send(message, () => resolve());
+    else {
+      process.stdout.write(`${JSON.stringify(message)}\n`);
+      resolve();
+    }
+  });
+}
+
+async function loadGc() {
+  try {
+    const memwatch = await import('@leakproof/memwatch');
+    if (typeof memwatch.gc === 'function') return () => memwatch.gc();
+  } catch {
+    // memwatch not built: the global one is enough with --expose-gc.
+  }
+  if (typeof globalThis.gc !== 'function') throw new Error('run the worker with node --expose-gc');
+  return () => {
+    globalThis.gc();
+    globalThis.gc();
+  };
+}
+
+async function main() {
+  const scene = scenes.find((s) => s.id === sceneId);
+  if (!scene) throw new Error(`unknown scene ${sceneId}`);
+  const ops = Number(opsArg);
+  const sampleCount = Number(samplesArg);
+  const gc = await loadGc();
+  const warnings = {};
+  process.on('warning', (w) => {
+    const key = w.code ?? w.name;
+    warnings[key] = (warnings[key] ?? 0) + 1;
+  });
+  const measure = async (done) => {
+    // Let pending callbacks (unref'd timers, finalizers) run before the collection.
+    await new Promise((resolve) => setImmediate(resolve));
+    await gc();
+    const bytes = process.memoryUsage().heapUsed;
+    await send({ type: 'sample', ops: done, bytes });
+  };
+
+  const impl = await scene.run(variant, { totalOps: scene.warmupOps + ops });
+  await impl.step(0, scene.warmupOps);
+  await measure(0);
+  let done = 0;
+  for (let k = 1; k <= sampleCount; k++) {
+    const next = Math.round((k * ops) / sampleCount);
+    await impl.step(scene.warmupOps + done, scene.warmupOps + next);
+    done = next;
+    await measure(done);
+  }
+  const notes = (await impl.notes?.()) ?? [];
+  await impl.close?.();
+  for (const [code, count] of Object.entries(warnings)) notes.push(`${count} process warning(s) ${code}`);
+  await send({ type: 'done', notes });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error) => {
+    await send({ type: 'error', message: error?.stack ?? String(error) });
+    process.exit(1);
+  },
+);

@@ -1,0 +1,38 @@
+// 3. A global registry of connected users: added on connect, removed on 'close'. Clients
+// that vanish (a dropped network, a killed tab) never send the close, so their entries
+// stay forever. A BoundedSet with a ttl forgets users who stop sending heartbeats.
+import { text } from '../lib/payload.mjs';
+
+const MAX = 2_000;
+const TTL_MS = 200;
+
+function scenario(connectedUsers) {
+  return {
+    step(from, to) {
+      for (let i = from; i < to; i++) {
+        const user = { id: `user-${i}`, connectedAt: Date.now(), profile: text(1_024, i) };
+        connectedUsers.add(user);
+        // Two out of three clients disconnect cleanly; the rest just disappear.
+        if (i % 3 !== 0) connectedUsers.delete(user);
+      }
+    },
+    notes: () => [`${connectedUsers.size.toLocaleString('en-US')} users in the registry at the end`],
+  };
+}
+
+export default {
+  id: 'registry',
+  title: 'Growing registry',
+  problem: 'A global `Set` of connected users only shrinks when a client says goodbye; many never do.',
+  plain: 'const connectedUsers = new Set()',
+  leakproof: `new BoundedSet({ max: ${MAX}, ttl: ${TTL_MS} })`,
+  requires: ['@leakproof/cache'],
+  warmupOps: 3 * 3 * MAX,
+  defaultOps: 30_000,
+  leakBytesPerOp: 96,
+  async run(variant) {
+    if (variant === 'plain') return scenario(new Set());
+    const { BoundedSet } = await import('@leakproof/cache');
+    return scenario(new BoundedSet({ max: MAX, ttl: TTL_MS, name: 'gallery-connected-users' }));
+  },
+};

@@ -1,0 +1,19 @@
+// The scenes, in the order the gallery runs them. Each one is
+// `{ id, title, problem, plain, leakproof, requires, warmupOps, defaultOps, leakBytesPerOp, env?, run }`
+// where `run(variant, { totalOps })` resolves `{ step(from, to), notes?(), close?() }`.
+
+import capturedClosure from './captured-closure.mjs';
+import growingRegistry from './growing-registry.mjs';
+import listenerPerRequest from './listener-per-request.mjs';
+import loadEverything from './load-everything.mjs';
+import unboundedCache from './unbounded-cache.mjs';
+import unreleasedConnection from './unreleased-connection.mjs';
+
+export const scenes = [
+  unboundedCache,
+  listenerPerRequest,
+  growingRegistry,
+  capturedClosure,
+  unreleasedConnection,
+  loadEverything,
+].map((scene, index) => ({ ...scene, number: index + 1 }));
