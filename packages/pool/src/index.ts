@@ -1,0 +1,10 @@
+export type { Lease } from './lease.js';
+export type { CreateContext, CreateRetryOptions, PoolFactory, PoolOptions } from './options.js';
+export {
+  type AcquireOptions,
+  type CloseOptions,
+  createPool,
+  type Pool,
+  type PoolStats,
+  type UseOptions,
+} from './pool.js';
