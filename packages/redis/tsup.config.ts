@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
+  // `import.meta.url` (used to load the optional ioredis peer lazily) in the CJS build.
+  shims: true,
 });

@@ -1,0 +1,146 @@
+// Internal: every Redis command the package sends goes through one guard, which gives it
+// a deadline, a bound on how many may be pending, a readiness check (so nothing is handed
+// to an offline queue) and the circuit breaker.
+import { TimeoutError } from '@leakproof/core';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import { RedisUnavailableError } from './errors.js';
+import type { RedisClient } from './redis-client.js';
+
+// Replies that mean the server is there but cannot serve right now.
+const UNAVAILABLE_REPLY = /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY)\b/;
+
+function isServerReply(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError' && !UNAVAILABLE_REPLY.test(error.message);
+}
+
+const FIRST_CONNECT = new Set(['wait', 'connecting', 'connect', 'reconnecting']);
+
+export class CommandGuard {
+  pending = 0;
+  timeouts = 0;
+  failures = 0;
+  rejected = 0;
+
+  #everReady = false;
+  #ready: Promise<void> | undefined;
+
+  constructor(
+    readonly client: RedisClient,
+    readonly breaker: CircuitBreaker,
+    readonly timeoutMs: number,
+    readonly maxPending: number,
+    readonly what: string,
+  ) {}
+
+  /** Resolves on the client's first `ready`; one listener however many calls wait. */
+  #firstReady(): Promise<void> {
+    if (this.#ready !== undefined) return this.#ready;
+    const client = this.client;
+    this.#ready = new Promise<void>((resolve, reject) => {
+      const onReady = (): void => {
+        client.off('end', onEnd);
+        this.#everReady = true;
+        resolve();
+      };
+      const onEnd = (): void => {
+        client.off('ready', onReady);
+        this.#ready = undefined;
+        reject(new Error('the connection was closed before it became ready'));
+      };
+      client.once('ready', onReady);
+      client.once('end', onEnd);
+    });
+    // A lazy client connects on its first command; since we hold the command back, connect it.
+    if (client.status === 'wait') client.connect().catch(() => {});
+    return this.#ready;
+  }
+
+  /** Runs `op` (one command or pipeline) under the guard. */
+  run<T>(op: () => Promise<T>): Promise<T> {
+    if (this.pending >= this.maxPending) {
+      this.rejected++;
+      return Promise.reject(
+        new RedisUnavailableError(`${this.what}: ${this.pending} commands are already pending (maxPending)`),
+      );
+    }
+    if (!this.breaker.allow()) {
+      this.rejected++;
+      return Promise.reject(
+        new RedisUnavailableError(
+          `${this.what}: the circuit breaker is open after ${this.breaker.failureThreshold} consecutive failures`,
+          { cause: this.breaker.lastError },
+        ),
+      );
+    }
+    const status = this.client.status;
+    let promise: Promise<T>;
+    if (status === 'ready') {
+      this.#everReady = true;
+      try {
+        promise = op();
+      } catch (error) {
+        this.breaker.success();
+        return Promise.reject(error);
+      }
+    } else if (!this.#everReady && FIRST_CONNECT.has(status)) {
+      // A client still making its first connection: wait for it (within the deadline)
+      // rather than fail a service that has just started. Later drops fail fast.
+      promise = this.#firstReady().then(op);
+    } else {
+      const error = new RedisUnavailableError(
+        `${this.what}: the connection is not ready (status \`${status}\`)`,
+      );
+      this.failures++;
+      this.breaker.failure(error);
+      return Promise.reject(error);
+    }
+    this.pending++;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        this.timeouts++;
+        this.failures++;
+        const error = new RedisUnavailableError(
+          `${this.what}: Redis did not answer within ${this.timeoutMs} ms`,
+          {
+            cause: new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`, this.timeoutMs),
+          },
+        );
+        this.breaker.failure(error);
+        reject(error);
+      }, this.timeoutMs);
+      timer.unref();
+      promise.then(
+        (value) => {
+          // `pending` counts commands until the client settles them, so the bound holds
+          // even for commands whose callers already timed out.
+          this.pending--;
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.breaker.success();
+          resolve(value);
+        },
+        (cause: unknown) => {
+          this.pending--;
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (isServerReply(cause)) {
+            this.breaker.success();
+            reject(cause);
+            return;
+          }
+          this.failures++;
+          const error = new RedisUnavailableError(
+            `${this.what}: ${cause instanceof Error ? cause.message : String(cause)}`,
+            { cause },
+          );
+          this.breaker.failure(error);
+          reject(error);
+        },
+      );
+    });
+  }
+}

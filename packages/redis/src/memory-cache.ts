@@ -1,0 +1,192 @@
+import { BoundedMap } from '@leakproof/cache';
+import {
+  DisposedError,
+  invalidArgType,
+  publish,
+  type Registration,
+  registerPrimitive,
+  validateObject,
+  validatePositiveInteger,
+} from '@leakproof/core';
+import { hitChannel, missChannel } from './channels.js';
+import { MAX_REDIS_VALUE_BYTES } from './redis-cache.js';
+import { jsonSerializer, type Serializer } from './serializer.js';
+import type { CacheTier, TierSetOptions } from './tier.js';
+import { callTtl, validateKey, validateTtl } from './validate.js';
+import { encodeValue, validateSerializer } from './value-codec.js';
+
+/** Options of {@link MemoryCache}. At least one of `max` and `maxBytes` is required. */
+export interface MemoryCacheOptions<V> {
+  /** Most entries held (least recently used evicted first). */
+  readonly max?: number;
+  /** Most bytes of serialized text held. */
+  readonly maxBytes?: number;
+  /** Time to live of every entry in ms (required, as for {@link RedisCache}). */
+  readonly ttl: number;
+  /** Largest serialized value accepted, in bytes. @default 1048576 (1 MiB) */
+  readonly maxValueBytes?: number;
+  /** How values become text and back. @default {@link jsonSerializer} */
+  readonly serializer?: Serializer<V>;
+  /** Name in stats, the registry and diagnostics events. */
+  readonly name?: string;
+}
+
+/** Figures of a {@link MemoryCache}. */
+export type MemoryCacheStats = {
+  readonly hits: number;
+  readonly misses: number;
+  readonly sets: number;
+  readonly deletes: number;
+  readonly evictions: number;
+  readonly expirations: number;
+  readonly size: number;
+  readonly bytes: number;
+};
+
+/**
+ * An in-process {@link CacheTier}: the same contract and the same value semantics as
+ * {@link RedisCache} (values stored as serialized copies, TTL on every entry, size
+ * checks, the same errors), held in a `BoundedMap`. Use it as the L2 of a single-process
+ * service, or as a stand-in for Redis in your own tests.
+ *
+ * @example
+ * ```ts
+ * await using tier = new MemoryCache<Product>({ max: 10_000, ttl: 60_000 });
+ * await tier.set('42', product);
+ * ```
+ */
+export class MemoryCache<V> implements CacheTier<V> {
+  /** The cache's name in stats, the registry and diagnostics events. */
+  readonly name: string;
+  /** Default TTL of entries in ms. */
+  readonly ttl: number;
+  /** Largest serialized value accepted, in bytes. */
+  readonly maxValueBytes: number;
+  readonly #map: BoundedMap<string, string>;
+  readonly #serializer: Serializer<V>;
+  readonly #registration: Registration;
+  #closed = false;
+
+  constructor(options: MemoryCacheOptions<V>) {
+    validateObject(options, 'options');
+    this.ttl = validateTtl(options.ttl);
+    this.maxValueBytes =
+      options.maxValueBytes === undefined
+        ? 1024 * 1024
+        : validatePositiveInteger(options.maxValueBytes, 'maxValueBytes', MAX_REDIS_VALUE_BYTES);
+    this.#serializer =
+      options.serializer === undefined
+        ? (jsonSerializer as Serializer<V>)
+        : validateSerializer<V>(options.serializer);
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw invalidArgType('name', 'a string', options.name);
+    }
+    this.#map = new BoundedMap<string, string>({
+      max: options.max,
+      maxBytes: options.maxBytes,
+      ttl: Math.min(this.ttl, 2 ** 31 - 1),
+      ...(options.maxBytes === undefined ? {} : { sizeOf: (text: string) => Math.max(1, text.length * 2) }),
+      // The map is internal: this tier is what the registry lists.
+      name: `${options.name ?? 'memory-cache'}:map`,
+    });
+    this.#registration = registerPrimitive(this, {
+      kind: 'memory-cache',
+      name: options.name,
+      stats: (c) => c.stats(),
+    });
+    this.name = this.#registration.name;
+  }
+
+  async get(key: string): Promise<V | undefined> {
+    validateKey(key);
+    this.#assertOpen();
+    const text = this.#map.get(key);
+    if (text === undefined) {
+      publish(missChannel, () => ({ name: this.name, key }));
+      return undefined;
+    }
+    publish(hitChannel, () => ({ name: this.name, tier: 'memory', key }));
+    return this.#serializer.deserialize(text);
+  }
+
+  async has(key: string): Promise<boolean> {
+    validateKey(key);
+    this.#assertOpen();
+    return this.#map.has(key);
+  }
+
+  async set(key: string, value: V, options?: TierSetOptions): Promise<void> {
+    validateKey(key);
+    const ttl = callTtl(options, this.ttl);
+    const text = encodeValue(value, this.#serializer, this.maxValueBytes);
+    this.#assertOpen();
+    this.#map.set(key, text, { ttl: Math.min(ttl, 2 ** 31 - 1) });
+  }
+
+  async delete(key: string): Promise<boolean> {
+    validateKey(key);
+    this.#assertOpen();
+    return this.#map.delete(key);
+  }
+
+  async getMany(keys: readonly string[]): Promise<Array<V | undefined>> {
+    if (!Array.isArray(keys)) throw invalidArgType('keys', 'an array of strings', keys);
+    for (let i = 0; i < keys.length; i++) validateKey(keys[i], `keys[${i}]`);
+    this.#assertOpen();
+    return keys.map((k) => {
+      const text = this.#map.get(k);
+      return text === undefined ? undefined : this.#serializer.deserialize(text);
+    });
+  }
+
+  async setMany(entries: Iterable<readonly [string, V]>, options?: TierSetOptions): Promise<void> {
+    const ttl = Math.min(callTtl(options, this.ttl), 2 ** 31 - 1);
+    const batch: Array<[string, string]> = [];
+    for (const entry of entries) {
+      if (!Array.isArray(entry)) throw invalidArgType('entries', 'an iterable of [key, value] pairs', entry);
+      batch.push([validateKey(entry[0]), encodeValue(entry[1] as V, this.#serializer, this.maxValueBytes)]);
+    }
+    this.#assertOpen();
+    for (const [k, text] of batch) this.#map.set(k, text, { ttl });
+  }
+
+  async clear(): Promise<void> {
+    this.#assertOpen();
+    this.#map.clear();
+  }
+
+  /** Plain figures from the underlying map. */
+  stats(): MemoryCacheStats {
+    const s = this.#map.stats();
+    return {
+      hits: s.hits,
+      misses: s.misses,
+      sets: s.sets,
+      deletes: s.deletes,
+      evictions: s.evictions,
+      expirations: s.expirations,
+      size: s.size,
+      bytes: s.bytes,
+    };
+  }
+
+  /** Drops every entry and leaves the registry. Idempotent; later calls reject with `ERR_DISPOSED`. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#registration.unregister();
+    this.#map.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'MemoryCache';
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new DisposedError(`MemoryCache ${this.name}`);
+  }
+}

@@ -1,0 +1,367 @@
+import {
+  DisposedError,
+  invalidArgType,
+  publish,
+  type Registration,
+  registerPrimitive,
+  validateDuration,
+  validateInteger,
+  validateObject,
+  validatePositiveInteger,
+} from '@leakproof/core';
+import { hitChannel, missChannel } from './channels.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { CommandGuard } from './command-guard.js';
+import {
+  closeClient,
+  createClient,
+  isCluster,
+  isRedisClient,
+  masters,
+  type RedisClient,
+  type RedisInput,
+} from './redis-client.js';
+import { jsonSerializer, type Serializer } from './serializer.js';
+import type { CacheTier, TierSetOptions } from './tier.js';
+import { callTtl, validateKey, validateNamespace, validateTtl } from './validate.js';
+import { encodeValue, validateSerializer } from './value-codec.js';
+
+/** The largest value Redis accepts (512 MiB), and so the ceiling of `maxValueBytes`. */
+export const MAX_REDIS_VALUE_BYTES = 512 * 1024 * 1024;
+
+/** Options of {@link RedisCache}. */
+export interface RedisCacheOptions<V> {
+  /**
+   * The connection: your ioredis `Redis` or `Cluster` (used as is and never closed by the
+   * cache — disable or bound its offline queue yourself, see the README), or a URL / ioredis
+   * options from which the cache creates (and on close, closes) its own connection with no
+   * offline queue.
+   */
+  readonly redis: RedisInput;
+  /**
+   * Prefix of every key (`<namespace>:<key>`) and name of the invalidation channel. 1..200
+   * characters, no whitespace, glob characters (`* ? [ ] \`) or braces. `clear()` removes
+   * every key under it, nested namespaces (`<namespace>:<sub>:...`) included.
+   */
+  readonly namespace: string;
+  /** Time to live of every entry, in ms (required: Redis never fills with immortal keys). */
+  readonly ttl: number;
+  /** Largest serialized value accepted, in bytes. @default 1048576 (1 MiB) */
+  readonly maxValueBytes?: number;
+  /** How values become text and back. @default {@link jsonSerializer} (prototype-pollution safe) */
+  readonly serializer?: Serializer<V>;
+  /** Deadline of each command in ms; a call that misses it fails with `ERR_REDIS_UNAVAILABLE`. @default 1000 */
+  readonly timeoutMs?: number;
+  /** Most commands pending at once; more fail at once with `ERR_REDIS_UNAVAILABLE`. @default 10000 */
+  readonly maxPending?: number;
+  /** A breaker (shared or your own) or options for the cache's own. @default `{ failureThreshold: 5, cooldownMs: 1000 }` */
+  readonly breaker?: CircuitBreaker | CircuitBreakerOptions;
+  /** Keys per `SCAN`/`UNLINK` batch in `clear()`. @default 250 */
+  readonly scanCount?: number;
+  /** Name in stats, the registry and diagnostics events. */
+  readonly name?: string;
+}
+
+/** Figures of a {@link RedisCache}. */
+export type RedisCacheStats = {
+  readonly hits: number;
+  readonly misses: number;
+  readonly sets: number;
+  readonly deletes: number;
+  readonly failures: number;
+  readonly timeouts: number;
+  readonly rejected: number;
+  readonly pending: number;
+  /** 0 closed, 1 open, 2 half-open. */
+  readonly breakerState: number;
+};
+
+/**
+ * A namespaced cache on Redis (ioredis `Redis` or `Cluster`). Every key it writes has a
+ * TTL, values are size-checked and serialized (JSON by default, safe against prototype
+ * pollution), each command has a deadline, nothing waits in an offline queue, and a circuit
+ * breaker fails calls fast while Redis is down. Satisfies {@link CacheTier}.
+ *
+ * @example
+ * ```ts
+ * await using products = new RedisCache<Product>({ redis: process.env.REDIS_URL!, namespace: 'products', ttl: 60_000 });
+ * await products.set('42', { id: 42, name: 'Lamp' });
+ * await products.get('42'); // { id: 42, name: 'Lamp' }
+ * ```
+ */
+export class RedisCache<V> implements CacheTier<V> {
+  /** The cache's name in stats, the registry and diagnostics events. */
+  readonly name: string;
+  /** The key prefix and channel name. */
+  readonly namespace: string;
+  /** Default TTL of entries in ms. */
+  readonly ttl: number;
+  /** Largest serialized value accepted, in bytes. */
+  readonly maxValueBytes: number;
+  /** The circuit breaker guarding this cache's commands. */
+  readonly breaker: CircuitBreaker;
+  /** The command deadline in ms. */
+  readonly timeoutMs: number;
+  readonly #client: RedisClient;
+  readonly #owned: boolean;
+  readonly #ownsBreaker: boolean;
+  readonly #prefix: string;
+  readonly #serializer: Serializer<V>;
+  readonly #guard: CommandGuard;
+  readonly #scanCount: number;
+  readonly #registration: Registration;
+  #closing: Promise<void> | undefined;
+  #hits = 0;
+  #misses = 0;
+  #sets = 0;
+  #deletes = 0;
+
+  constructor(options: RedisCacheOptions<V>) {
+    validateObject(options, 'options');
+    this.namespace = validateNamespace(options.namespace);
+    this.ttl = validateTtl(options.ttl);
+    this.maxValueBytes =
+      options.maxValueBytes === undefined
+        ? 1024 * 1024
+        : validatePositiveInteger(options.maxValueBytes, 'maxValueBytes', MAX_REDIS_VALUE_BYTES);
+    this.timeoutMs =
+      options.timeoutMs === undefined ? 1000 : validateDuration(options.timeoutMs, 'timeoutMs', { min: 1 });
+    const maxPending =
+      options.maxPending === undefined
+        ? 10_000
+        : validatePositiveInteger(options.maxPending, 'maxPending', 1_000_000);
+    this.#scanCount =
+      options.scanCount === undefined
+        ? 250
+        : validateInteger(options.scanCount, 'scanCount', { min: 1, max: 100_000 });
+    this.#serializer =
+      options.serializer === undefined
+        ? (jsonSerializer as Serializer<V>)
+        : validateSerializer<V>(options.serializer);
+    const input = options.redis;
+    if (isRedisClient(input)) {
+      this.#client = input;
+      this.#owned = false;
+    } else if (typeof input === 'string' || (typeof input === 'object' && input !== null)) {
+      this.#client = createClient(input);
+      this.#owned = true;
+    } else {
+      throw invalidArgType('redis', 'an ioredis Redis or Cluster, a redis:// URL or ioredis options', input);
+    }
+    // Everything below can no longer throw on bad input, so a created connection is never orphaned.
+    if (options.breaker instanceof CircuitBreaker) {
+      this.breaker = options.breaker;
+      this.#ownsBreaker = false;
+    } else {
+      try {
+        this.breaker = new CircuitBreaker({
+          ...options.breaker,
+          name: `${options.name ?? this.namespace}:breaker`,
+        });
+      } catch (error) {
+        if (this.#owned) this.#client.disconnect();
+        throw error;
+      }
+      this.#ownsBreaker = true;
+    }
+    this.#prefix = `${this.namespace}:`;
+    this.#registration = registerPrimitive(this, {
+      kind: 'redis-cache',
+      name: options.name,
+      stats: (c) => c.stats(),
+    });
+    this.name = this.#registration.name;
+    this.#guard = new CommandGuard(
+      this.#client,
+      this.breaker,
+      this.timeoutMs,
+      maxPending,
+      `RedisCache ${this.name}`,
+    );
+    // A connection we own must never crash the process with an unhandled 'error' event.
+    if (this.#owned) this.#client.on('error', () => {});
+  }
+
+  /** The ioredis client the cache talks through (the caller's, or the one it created). */
+  get client(): RedisClient {
+    return this.#client;
+  }
+
+  /** True once `close()` has been called. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** The full Redis key for a cache key: `<namespace>:<key>`. */
+  redisKey(key: string): string {
+    return this.#prefix + validateKey(key);
+  }
+
+  /** The stored value, or `undefined` on a miss. Rejects with `ERR_REDIS_UNAVAILABLE` when Redis cannot answer. */
+  async get(key: string): Promise<V | undefined> {
+    const redisKey = this.redisKey(key);
+    this.#assertOpen();
+    const text = await this.#guard.run(() => this.#client.get(redisKey));
+    if (text === null) {
+      this.#misses++;
+      publish(missChannel, () => ({ name: this.name, key }));
+      return undefined;
+    }
+    this.#hits++;
+    publish(hitChannel, () => ({ name: this.name, tier: 'l2', key }));
+    return this.#serializer.deserialize(text);
+  }
+
+  /** Whether `key` is stored. */
+  async has(key: string): Promise<boolean> {
+    const redisKey = this.redisKey(key);
+    this.#assertOpen();
+    return (await this.#guard.run(() => this.#client.exists(redisKey))) === 1;
+  }
+
+  /**
+   * Stores `value` with the cache's TTL (or `options.ttl`). Rejects with
+   * `ERR_OUT_OF_RANGE` when the serialized value exceeds `maxValueBytes`.
+   */
+  async set(key: string, value: V, options?: TierSetOptions): Promise<void> {
+    const redisKey = this.redisKey(key);
+    const ttl = callTtl(options, this.ttl);
+    const text = this.#encode(value);
+    this.#assertOpen();
+    await this.#guard.run(() => this.#client.set(redisKey, text, 'PX', ttl));
+    this.#sets++;
+  }
+
+  /** Removes `key` (`UNLINK`); resolves `true` when it existed. */
+  async delete(key: string): Promise<boolean> {
+    const redisKey = this.redisKey(key);
+    this.#assertOpen();
+    const removed = await this.#guard.run(() => this.#client.unlink(redisKey));
+    this.#deletes++;
+    return removed > 0;
+  }
+
+  /**
+   * The values of `keys` in order, `undefined` for misses: one `MGET` on a single
+   * connection; on a Cluster, concurrent `GET`s (keys of one call may live on every master).
+   */
+  async getMany(keys: readonly string[]): Promise<Array<V | undefined>> {
+    if (!Array.isArray(keys)) throw invalidArgType('keys', 'an array of strings', keys);
+    const redisKeys = keys.map((k, i) => this.#prefix + validateKey(k, `keys[${i}]`));
+    this.#assertOpen();
+    if (redisKeys.length === 0) return [];
+    const client = this.#client;
+    const texts = await this.#guard.run(() =>
+      isCluster(client) ? Promise.all(redisKeys.map((k) => client.get(k))) : client.mget(redisKeys),
+    );
+    const out = new Array<V | undefined>(texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i];
+      if (text === null || text === undefined) {
+        this.#misses++;
+        out[i] = undefined;
+      } else {
+        this.#hits++;
+        out[i] = this.#serializer.deserialize(text);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Stores every entry with the cache's TTL (or `options.ttl`) in one pipeline (on a
+   * Cluster, concurrent `SET`s). Every value is serialized and size-checked before anything is sent.
+   */
+  async setMany(entries: Iterable<readonly [string, V]>, options?: TierSetOptions): Promise<void> {
+    const ttl = callTtl(options, this.ttl);
+    const batch: Array<[string, string]> = [];
+    for (const entry of entries) {
+      if (!Array.isArray(entry)) throw invalidArgType('entries', 'an iterable of [key, value] pairs', entry);
+      batch.push([this.redisKey(entry[0] as string), this.#encode(entry[1] as V)]);
+    }
+    this.#assertOpen();
+    if (batch.length === 0) return;
+    const client = this.#client;
+    await this.#guard.run(async () => {
+      if (isCluster(client)) {
+        await Promise.all(batch.map(([k, text]) => client.set(k, text, 'PX', ttl)));
+        return;
+      }
+      const pipeline = client.pipeline();
+      for (const [k, text] of batch) pipeline.set(k, text, 'PX', ttl);
+      const results = (await pipeline.exec()) ?? [];
+      for (const [error] of results) if (error) throw error;
+    });
+    this.#sets += batch.length;
+  }
+
+  /**
+   * Removes every key of the namespace: `SCAN MATCH <namespace>:*` and `UNLINK` in batches of
+   * `scanCount`, on every master of a Cluster. Never holds more than one batch of keys.
+   */
+  async clear(): Promise<void> {
+    this.#assertOpen();
+    const pattern = `${this.#prefix}*`;
+    const cluster = isCluster(this.#client);
+    for (const node of masters(this.#client)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.#guard.run(() =>
+          node.scan(cursor, 'MATCH', pattern, 'COUNT', this.#scanCount),
+        );
+        cursor = next;
+        if (keys.length === 0) continue;
+        // A Cluster node refuses multi-key commands across slots: one UNLINK per key, pipelined.
+        await this.#guard.run(async () => {
+          if (!cluster) return void (await node.unlink(...keys));
+          const pipeline = node.pipeline();
+          for (const key of keys) pipeline.unlink(key);
+          await pipeline.exec();
+        });
+      } while (cursor !== '0');
+    }
+  }
+
+  /** Plain figures: hits, misses, sets, deletes, failures, timeouts, rejected (fast-failed) calls, pending commands, breaker state. */
+  stats(): RedisCacheStats {
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      sets: this.#sets,
+      deletes: this.#deletes,
+      failures: this.#guard.failures,
+      timeouts: this.#guard.timeouts,
+      rejected: this.#guard.rejected,
+      pending: this.#guard.pending,
+      breakerState: this.breaker.stats().state,
+    };
+  }
+
+  /**
+   * Stops the cache: later calls reject with `ERR_DISPOSED`; a connection the cache created
+   * is closed (QUIT, then disconnect), the caller's connection is left open. Idempotent.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    this.#registration.unregister();
+    if (this.#ownsBreaker) this.breaker.dispose();
+    this.#closing = this.#owned ? closeClient(this.#client) : Promise.resolve();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'RedisCache';
+  }
+
+  #assertOpen(): void {
+    if (this.#closing !== undefined) throw new DisposedError(`RedisCache ${this.name}`);
+  }
+
+  #encode(value: V): string {
+    return encodeValue(value, this.#serializer, this.maxValueBytes);
+  }
+}
