@@ -1,0 +1,10 @@
+export {
+  BoundedMap,
+  type BoundedMapOptions,
+  type CacheStats,
+  type GetOrLoadOptions,
+  type LoadContext,
+  type SetOptions,
+} from './bounded-map.js';
+export type { BoundOptions, Clock, EvictReason } from './options.js';
+export { defaultSizeOf, estimateSize, SIZE_OF_NODE_BUDGET } from './size-of.js';
