@@ -18,7 +18,12 @@ function send(message) {
 async function loadGc() {
   try {
     const memwatch = await import('@leakproof/memwatch');
-    if (typeof memwatch.gc === 'function') return () => memwatch.gc();
+    if (typeof memwatch.gc === 'function') {
+      return () => {
+        memwatch.gc();
+        memwatch.gc();
+      };
+    }
   } catch {
     // memwatch not built: the global one is enough with --expose-gc.
   }
@@ -64,8 +69,15 @@ async function main() {
   await send({ type: 'done', notes });
 }
 
+// Leakproof timers are unref'd: without this, a run waiting only on one (a pool's close
+// timeout, a TTL) would let the event loop empty and the process exit mid-scene.
+const keepAlive = setInterval(() => {}, 2 ** 30);
+
 main().then(
-  () => process.exit(0),
+  () => {
+    clearInterval(keepAlive);
+    process.exit(0);
+  },
   async (error) => {
     await send({ type: 'error', message: error?.stack ?? String(error) });
     process.exit(1);

@@ -96,7 +96,7 @@ export default {
           }
         },
         async notes() {
-          const notes = [`${pool.created.toLocaleString('en-US')} connections opened`];
+          const notes = [`connections opened: ${pool.created.toLocaleString('en-US')}`];
           try {
             notes.push(await leakDetectionDemo());
           } catch (error) {
@@ -127,7 +127,7 @@ export default {
       async step(from, to) {
         for (let i = from; i < to; i++) await handler(i);
       },
-      notes: () => [`${created.toLocaleString('en-US')} connections opened`],
+      notes: () => [`connections opened: ${created.toLocaleString('en-US')}`],
       close: () => pool.close(),
     };
   },
