@@ -1,0 +1,111 @@
+import { validatePositiveInteger } from '@leakproof/core';
+import { stageOptions } from './options.js';
+import { Reader, type Source, validateSource } from './source.js';
+import { BaseStage, type Stage, type StageOptions } from './stage.js';
+
+class BufferStage<T> extends BaseStage<T> {
+  readonly #reader: Reader<T>;
+  readonly #size: number;
+  #queue: T[] = [];
+  #head = 0;
+  #reading = false;
+  #sourceDone = false;
+  #sourceError: { error: unknown } | undefined;
+
+  constructor(source: Source<T>, size: number, options: StageOptions | undefined) {
+    super('buffer', options, true);
+    this.#size = size;
+    this.#reader = new Reader(source);
+  }
+
+  protected override extraStats(): Record<string, number> {
+    return { pulled: this.#reader.reads, buffered: this.#queue.length - this.#head };
+  }
+
+  protected pump(): void {
+    while (this.waiting > 0 && this.#head < this.#queue.length) {
+      const value = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined as T;
+      if (this.#head === this.#queue.length) {
+        this.#queue.length = 0;
+        this.#head = 0;
+      }
+      this.deliver(value);
+    }
+    if (this.waiting > 0 && this.#head === this.#queue.length) {
+      // Items read before a source error are handed out first, as they would be unbuffered.
+      if (this.#sourceError !== undefined) {
+        this.fail(this.#sourceError.error);
+        return;
+      }
+      if (this.#sourceDone) {
+        this.complete();
+        return;
+      }
+    }
+    const reader = this.#reader;
+    while (
+      this.isOpen &&
+      !this.#reading &&
+      !this.#sourceDone &&
+      this.#sourceError === undefined &&
+      this.#queue.length - this.#head < this.#size
+    ) {
+      if (!reader.sync) {
+        this.#reading = true;
+        reader.nextAsync().then(this.#onRead, this.#onReadError);
+        return;
+      }
+      try {
+        const result = reader.nextSync();
+        if (result.done === true) this.#sourceDone = true;
+        else this.#queue.push(result.value);
+      } catch (error) {
+        this.#sourceError = { error };
+      }
+      if (this.waiting > 0) {
+        this.pump();
+        return;
+      }
+    }
+  }
+
+  protected release(): Promise<void> {
+    this.#queue = [];
+    this.#head = 0;
+    return this.#reader.close();
+  }
+
+  readonly #onRead = (result: IteratorResult<T>): void => {
+    this.#reading = false;
+    if (result.done === true) this.#reader.finished = true;
+    if (!this.isOpen) return;
+    if (result.done === true) this.#sourceDone = true;
+    else this.#queue.push(result.value);
+    this.pump();
+  };
+
+  readonly #onReadError = (error: unknown): void => {
+    this.#reading = false;
+    this.#reader.finished = true;
+    if (!this.isOpen) return;
+    this.#sourceError = { error };
+    this.pump();
+  };
+}
+
+/**
+ * Reads ahead of a slow consumer: keeps up to `size` items ready (one read at a time),
+ * so a bursty consumer never waits on the source and the source never runs more than
+ * `size` items ahead. Starts reading at the first `next()`.
+ *
+ * @example
+ * ```ts
+ * for await (const row of buffer(paginate(fetchPage, { limit: 1000 }), 2000)) await slowWrite(row);
+ * ```
+ */
+export function buffer<T>(source: Source<T>, size: number, options?: StageOptions): Stage<T> {
+  validateSource(source, 'source');
+  validatePositiveInteger(size, 'size');
+  return new BufferStage(source, size, stageOptions(options));
+}

@@ -1,0 +1,206 @@
+import {
+  invalidArgType,
+  unrefTimeout,
+  validateDuration,
+  validateFunction,
+  validateInteger,
+  validatePositiveInteger,
+} from '@leakproof/core';
+import { stageOptions } from './options.js';
+import { Reader, type Source, validateSource } from './source.js';
+import { BaseStage, type Stage, type StageOptions } from './stage.js';
+
+/** Options for {@link chunk}. */
+export interface ChunkOptions<T> extends StageOptions {
+  /** Most items in a batch. Required: a batch is never unbounded. Integer 1..2^24. */
+  readonly size: number;
+  /**
+   * Most bytes in a batch, as {@link ChunkOptions.sizeOf} counts them. An item that would
+   * push the batch past it starts the next batch; an item larger than `maxBytes` on its
+   * own travels alone.
+   */
+  readonly maxBytes?: number | undefined;
+  /**
+   * The size of one item in bytes. @default byte length of strings (UTF-8), `ArrayBuffer`s
+   * and typed arrays; any other item makes the stage fail with `ERR_INVALID_ARG_TYPE`.
+   */
+  readonly sizeOf?: ((item: T) => number) | undefined;
+  /**
+   * Flushes a partial batch this many milliseconds after its first item arrived when the
+   * source is slow to fill it. @default no timed flush
+   */
+  readonly maxWaitMs?: number | undefined;
+}
+
+function defaultSizeOf(item: unknown): number {
+  if (typeof item === 'string') return Buffer.byteLength(item);
+  if (item instanceof ArrayBuffer || ArrayBuffer.isView(item)) return item.byteLength;
+  throw invalidArgType('item', 'a string, ArrayBuffer or typed array (or pass `sizeOf`)', item);
+}
+
+class ChunkStage<T> extends BaseStage<T[]> {
+  readonly #reader: Reader<T>;
+  readonly #size: number;
+  readonly #maxBytes: number;
+  readonly #sizeOf: ((item: T) => number) | undefined;
+  readonly #maxWaitMs: number | undefined;
+  #batch: T[] = [];
+  #bytes = 0;
+  /** Complete batches no `next()` has taken yet (at most two: a full one and a byte overflow). */
+  #ready: T[][] = [];
+  #reading = false;
+  #sourceDone = false;
+  /** The batch's wait expired while nobody was asking: hand it out on the next call. */
+  #due = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(source: Source<T>, o: ChunkOptions<T>) {
+    super('chunk', o, true);
+    this.#size = o.size;
+    this.#maxBytes = o.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.#sizeOf =
+      o.maxBytes === undefined ? undefined : (o.sizeOf ?? (defaultSizeOf as (item: T) => number));
+    this.#maxWaitMs = o.maxWaitMs;
+    this.#reader = new Reader(source);
+  }
+
+  protected override extraStats(): Record<string, number> {
+    let held = this.#batch.length;
+    for (const batch of this.#ready) held += batch.length;
+    return { pulled: this.#reader.reads, buffered: held, bytes: this.#bytes };
+  }
+
+  protected pump(): void {
+    const reader = this.#reader;
+    while (this.waiting > 0 && this.isOpen) {
+      if (this.#ready.length > 0) {
+        this.deliver(this.#ready.shift()!);
+        continue;
+      }
+      if (this.#sourceDone || this.#due) {
+        if (this.#batch.length > 0) {
+          this.deliver(this.#takeBatch());
+          continue;
+        }
+        if (this.#sourceDone) {
+          this.complete();
+          return;
+        }
+        this.#due = false;
+      }
+      if (this.#reading) return;
+      if (!reader.sync) {
+        this.#reading = true;
+        reader.nextAsync().then(this.#onRead, this.#onReadError);
+        return;
+      }
+      // A synchronous source fills the whole batch in one go.
+      try {
+        do {
+          const result = reader.nextSync();
+          if (result.done === true) {
+            this.#sourceDone = true;
+            break;
+          }
+          this.#add(result.value);
+        } while (this.#ready.length === 0);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
+  }
+
+  protected release(): Promise<void> {
+    this.#clearTimer();
+    this.#batch = [];
+    this.#ready = [];
+    return this.#reader.close();
+  }
+
+  #add(item: T): void {
+    if (this.#sizeOf !== undefined) {
+      const bytes = this.#sizeOf(item);
+      if (typeof bytes !== 'number' || !(bytes >= 0)) {
+        throw invalidArgType('sizeOf(item)', 'a number from 0 and up', bytes);
+      }
+      if (this.#batch.length > 0 && this.#bytes + bytes > this.#maxBytes) this.#ready.push(this.#takeBatch());
+      this.#bytes += bytes;
+    }
+    const batch = this.#batch;
+    batch.push(item);
+    if (batch.length >= this.#size || this.#bytes >= this.#maxBytes) {
+      this.#ready.push(this.#takeBatch());
+    } else if (batch.length === 1 && this.#maxWaitMs !== undefined) {
+      this.#timer = unrefTimeout(this.#onTimer, this.#maxWaitMs);
+    }
+  }
+
+  #takeBatch(): T[] {
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#bytes = 0;
+    this.#due = false;
+    this.#clearTimer();
+    return batch;
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    if (!this.isOpen || this.#batch.length === 0) return;
+    this.#due = true;
+    this.pump();
+  };
+
+  readonly #onRead = (result: IteratorResult<T>): void => {
+    this.#reading = false;
+    if (result.done === true) this.#reader.finished = true;
+    if (!this.isOpen) return;
+    if (result.done === true) this.#sourceDone = true;
+    else {
+      try {
+        this.#add(result.value);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
+    this.pump();
+  };
+
+  readonly #onReadError = (error: unknown): void => {
+    this.#reading = false;
+    this.#reader.finished = true;
+    if (this.isOpen) this.fail(error);
+  };
+}
+
+/**
+ * Groups items into arrays of at most `size` items (and at most `maxBytes` bytes), and
+ * hands out a partial batch `maxWaitMs` after its first item when the source is slow.
+ * Reads only while a `next()` is waiting: it holds at most one batch (plus one item
+ * carried over a byte limit, plus one read still pending after a timed flush).
+ *
+ * @example
+ * ```ts
+ * for await (const rows of chunk(paginate(fetchPage, { limit: 5000 }), { size: 500, maxWaitMs: 1000 })) {
+ *   await insertMany(rows);
+ * }
+ * ```
+ */
+export function chunk<T>(source: Source<T>, options: number | ChunkOptions<T>): Stage<T[]> {
+  validateSource(source, 'source');
+  const o = stageOptions<ChunkOptions<T>>(typeof options === 'number' ? { size: options } : options);
+  validatePositiveInteger(o.size, 'size');
+  if (o.maxBytes !== undefined) validateInteger(o.maxBytes, 'maxBytes', { min: 1 });
+  if (o.sizeOf !== undefined) validateFunction(o.sizeOf, 'sizeOf');
+  if (o.maxWaitMs !== undefined) validateDuration(o.maxWaitMs, 'maxWaitMs');
+  return new ChunkStage(source, o as ChunkOptions<T>);
+}

@@ -1,0 +1,33 @@
+import { validatePositiveInteger } from '@leakproof/core';
+import { drain } from './drain.js';
+import { mapConcurrent, type WorkContext } from './map-concurrent.js';
+import { stageOptions } from './options.js';
+import type { Source } from './source.js';
+import type { StageOptions } from './stage.js';
+
+/** Options for {@link forEach}. */
+export interface ForEachOptions extends StageOptions {
+  /** Most `fn` calls in flight. Integer 1..2^24. @default 1 */
+  readonly concurrency?: number | undefined;
+}
+
+/**
+ * Calls `fn(item, { signal, index })` for every item, up to `concurrency` at once, and
+ * resolves when all have finished. The first failure aborts the calls in flight, closes
+ * the source and rejects. Bad arguments throw synchronously, before anything is read.
+ *
+ * @example
+ * ```ts
+ * await forEach(chunk(rows, 500), (batch, { signal }) => upsert(batch, { signal }), { concurrency: 4 });
+ * ```
+ */
+export function forEach<T>(
+  source: Source<T>,
+  fn: (item: T, context: WorkContext) => unknown,
+  options?: ForEachOptions,
+): Promise<void> {
+  const o = stageOptions<ForEachOptions>(options);
+  const concurrency = o.concurrency ?? 1;
+  validatePositiveInteger(concurrency, 'concurrency');
+  return drain(mapConcurrent(source, fn, { ...o, concurrency, ordered: false }), undefined);
+}

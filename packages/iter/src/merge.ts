@@ -1,0 +1,41 @@
+import { invalidArgType, validatePositiveInteger } from '@leakproof/core';
+import { MergeStage } from './merge-stage.js';
+import { stageOptions } from './options.js';
+import { isSource, type Source, validateSource } from './source.js';
+import type { Stage, StageOptions } from './stage.js';
+
+/** Options for {@link merge}. */
+export interface MergeOptions extends StageOptions {
+  /**
+   * Most sources read at once; the rest wait their turn. @default the array's length when
+   * `sources` is an array; required otherwise.
+   */
+  readonly concurrency?: number | undefined;
+}
+
+const identity = <T>(source: Source<T>): Source<T> => source;
+
+/**
+ * Interleaves several sources, yielding items as they arrive. Each source being read has
+ * at most one item read ahead, so the stage holds at most `concurrency` items; closing it
+ * closes every open source.
+ *
+ * @example
+ * ```ts
+ * for await (const event of merge([kafkaEvents, timerTicks])) handle(event);
+ * ```
+ */
+export function merge<T>(sources: Source<Source<T>>, options?: MergeOptions): Stage<T> {
+  validateSource(sources, 'sources');
+  const o = stageOptions<MergeOptions>(options);
+  let concurrency = o.concurrency;
+  if (Array.isArray(sources)) {
+    sources.forEach((source, i) => {
+      if (!isSource(source))
+        throw invalidArgType(`sources[${i}]`, 'an Iterable, AsyncIterable or Readable', source);
+    });
+    if (concurrency === undefined) concurrency = Math.max(1, sources.length);
+  }
+  validatePositiveInteger(concurrency, 'concurrency');
+  return new MergeStage<Source<T>, T>('merge', sources, identity, concurrency as number, 'source', o);
+}
