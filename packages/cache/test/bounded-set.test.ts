@@ -21,7 +21,9 @@ describe('BoundedSet', () => {
     ]);
     expect([...set.keys()]).toEqual([...set.values()]);
     const seen: unknown[] = [];
-    set.forEach((v, v2, s) => seen.push(v, v2, s === set));
+    set.forEach((v, v2, s) => {
+      seen.push(v, v2, s === set);
+    });
     expect(seen).toEqual(['a', 'a', true, 'd', 'd', true]);
     set.clear();
     expect(set.size).toBe(0);
