@@ -1,5 +1,4 @@
-import { writeHeapSnapshot } from 'node:v8';
-import { invalidArgType, validateFunction, validateNumber, validateOptions } from '@leakproof/core';
+import { validateFunction, validateNumber, validateOptions } from '@leakproof/core';
 import { LeakDetectedError } from './leak-detected-error.js';
 import {
   type GrowthMeasurement,
@@ -8,6 +7,7 @@ import {
   resolveMeasureOptions,
   runMeasurement,
 } from './measure-growth.js';
+import { type HeapSnapshotOption, takeSnapshot, validateSnapshotOption } from './snapshot.js';
 
 /** Options of {@link assertNoLeak}: the measurement's, plus the verdict's. */
 export interface AssertNoLeakOptions extends MeasureGrowthOptions {
@@ -23,7 +23,7 @@ export interface AssertNoLeakOptions extends MeasureGrowthOptions {
    * directory, or a file path. The path is in the error's message and `snapshotPath`.
    * @default false
    */
-  readonly heapSnapshot?: boolean | string;
+  readonly heapSnapshot?: HeapSnapshotOption;
 }
 
 /**
@@ -49,17 +49,10 @@ export async function assertNoLeak(fn: Operation, options?: AssertNoLeakOptions)
     0,
     Number.MAX_SAFE_INTEGER,
   );
-  const heapSnapshot = opts.heapSnapshot ?? false;
-  if (typeof heapSnapshot !== 'boolean' && (typeof heapSnapshot !== 'string' || heapSnapshot.length === 0)) {
-    throw invalidArgType('heapSnapshot', 'a boolean or a file path', heapSnapshot);
-  }
+  const heapSnapshot = validateSnapshotOption(opts.heapSnapshot);
   const measurement = await runMeasurement(fn, resolveMeasureOptions(opts));
   if (isLeak(measurement, maxBytesPerOp)) {
-    const path =
-      heapSnapshot === false
-        ? undefined
-        : writeHeapSnapshot(heapSnapshot === true ? undefined : heapSnapshot);
-    throw new LeakDetectedError(measurement, maxBytesPerOp, path);
+    throw new LeakDetectedError(measurement, maxBytesPerOp, takeSnapshot(heapSnapshot));
   }
   return measurement;
 }

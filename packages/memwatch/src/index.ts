@@ -1,5 +1,14 @@
 export { type AssertNoLeakOptions, assertNoLeak } from './assert-no-leak.js';
+export { countLive } from './count-live.js';
+export { type ExpectCollectedOptions, expectCollected } from './expect-collected.js';
 export { gc } from './gc.js';
+export {
+  type GovernCheck,
+  type GovernMemoryOptions,
+  governMemory,
+  type MemoryGovernor,
+  type MemoryGovernorStats,
+} from './govern-memory.js';
 export { LeakDetectedError } from './leak-detected-error.js';
 export {
   type GrowthMeasurement,
@@ -8,4 +17,26 @@ export {
   measureGrowth,
   type Operation,
 } from './measure-growth.js';
+export {
+  type MemoryStatus,
+  type MemoryStatusOptions,
+  memoryStatus,
+  type PrimitiveStatus,
+} from './memory-status.js';
+export {
+  type MemoryStatusHandler,
+  type MemoryStatusHandlerOptions,
+  memoryStatusHandler,
+  type NodeResponseLike,
+  type ReplyLike,
+} from './memory-status-handler.js';
+export type { HeapSnapshotOption } from './snapshot.js';
 export type { TrendTest } from './statistics.js';
+export {
+  type MemoryWatcher,
+  type MemoryWatcherStats,
+  type PressureAlarm,
+  type TrendAlarm,
+  type WatchMemoryOptions,
+  watchMemory,
+} from './watch-memory.js';

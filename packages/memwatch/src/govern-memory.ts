@@ -1,0 +1,243 @@
+import {
+  listPrimitives,
+  outOfRange,
+  type PrimitiveInfo,
+  publish,
+  type Registration,
+  registerPrimitive,
+  unrefInterval,
+  validateBoolean,
+  validateDuration,
+  validateFunction,
+  validateNumber,
+  validateOptions,
+  validateString,
+} from '@leakproof/core';
+import { compactChannel } from './channels.js';
+import { gc } from './gc.js';
+import { currentPressure } from './memory-status.js';
+
+/** Options of {@link governMemory}. */
+export interface GovernMemoryOptions {
+  /** Pressure ratio at which the governor starts compacting. @default 0.85 */
+  readonly high?: number;
+  /** Pressure ratio it compacts down to; below `high`. @default 0.7 */
+  readonly target?: number;
+  /** How often to check, in ms. @default 1000 */
+  readonly intervalMs?: number;
+  /** Share of a primitive's entries one `compact()` call sheds, 0..1. @default 0.25 */
+  readonly step?: number;
+  /**
+   * Force a collection after each compaction so the next reading is honest; without it a
+   * check compacts the largest primitive once and leaves the rest to the next check, after
+   * V8 has collected on its own.
+   * @default true
+   */
+  readonly collect?: boolean;
+  /**
+   * Reads the pressure ratio. Defaults to {@link memoryStatus}'s `pressure`; pass your own
+   * for a custom signal (a cgroup file, an orchestrator's figure) or to simulate pressure in tests.
+   */
+  readonly pressure?: () => number;
+  /** Overrides the container limit of the default pressure reading. */
+  readonly containerLimit?: number;
+  /** A name for the registry. */
+  readonly name?: string;
+}
+
+/** What one {@link MemoryGovernor.check} did. */
+export interface GovernCheck {
+  readonly pressureBefore: number;
+  readonly pressureAfter: number;
+  readonly compactions: number;
+  readonly freedEntries: number;
+  readonly freedBytes: number;
+}
+
+/** Figures of a {@link MemoryGovernor}: what it freed, in total. */
+export interface MemoryGovernorStats {
+  readonly [key: string]: number;
+  readonly checks: number;
+  readonly activations: number;
+  readonly compactions: number;
+  readonly freedEntries: number;
+  readonly freedBytes: number;
+  readonly lastPressure: number;
+}
+
+/** A running governor. Disposing stops its timer. */
+export interface MemoryGovernor extends Disposable {
+  readonly name: string;
+  /** Checks now, as the timer would, and reports what was done. */
+  check(): GovernCheck;
+  stats(): MemoryGovernorStats;
+  /** Stops governing. Idempotent. */
+  dispose(): void;
+}
+
+interface GovernorConfig {
+  readonly high: number;
+  readonly target: number;
+  readonly intervalMs: number;
+  readonly step: number;
+  readonly collect: boolean;
+  readonly pressure: () => number;
+}
+
+const bytesOf = (info: PrimitiveInfo): number => info.stats.bytes ?? 0;
+const sizeOf = (info: PrimitiveInfo): number => info.stats.size ?? 0;
+
+function compactable(): PrimitiveInfo[] {
+  return listPrimitives()
+    .filter((info) => info.compact !== undefined && sizeOf(info) > 0)
+    .sort((a, b) => bytesOf(b) - bytesOf(a) || sizeOf(b) - sizeOf(a));
+}
+
+class Governor implements MemoryGovernor {
+  readonly name: string;
+  readonly #o: GovernorConfig;
+  readonly #timer: NodeJS.Timeout;
+  readonly #registration: Registration;
+  #disposed = false;
+  #running = false;
+  #checks = 0;
+  #activations = 0;
+  #compactions = 0;
+  #freedEntries = 0;
+  #freedBytes = 0;
+  #lastPressure = 0;
+
+  constructor(o: GovernorConfig, name: string | undefined) {
+    this.#o = o;
+    this.#timer = unrefInterval(() => this.check(), o.intervalMs);
+    this.#registration = registerPrimitive<Governor>(this, {
+      kind: 'memory-governor',
+      name,
+      stats: (g) => g.stats(),
+    });
+    this.name = this.#registration.name;
+  }
+
+  check(): GovernCheck {
+    const before = this.#o.pressure();
+    this.#lastPressure = before;
+    const result = {
+      pressureBefore: before,
+      pressureAfter: before,
+      compactions: 0,
+      freedEntries: 0,
+      freedBytes: 0,
+    };
+    if (this.#disposed || this.#running) return result;
+    this.#checks++;
+    if (before < this.#o.high) return result;
+    this.#running = true;
+    this.#activations++;
+    try {
+      let pressure = before;
+      // Largest first; each pass sheds `step` of every primitive until pressure is under target.
+      // The passes are bounded: after enough of them every primitive is empty.
+      const passes = this.#o.collect ? Math.ceil(1 / this.#o.step) + 1 : 1;
+      outer: for (let pass = 0; pass < passes; pass++) {
+        const targets = compactable();
+        if (targets.length === 0) break;
+        for (const info of targets) {
+          this.#compactOne(info, result);
+          if (!this.#o.collect) break outer;
+          gc();
+          pressure = this.#o.pressure();
+          if (pressure < this.#o.target) break outer;
+        }
+      }
+      result.pressureAfter = this.#o.collect ? pressure : this.#o.pressure();
+      this.#lastPressure = result.pressureAfter;
+    } finally {
+      this.#running = false;
+    }
+    return result;
+  }
+
+  #compactOne(
+    info: PrimitiveInfo,
+    result: { compactions: number; freedEntries: number; freedBytes: number },
+  ): void {
+    info.compact!(this.#o.step);
+    const after = listPrimitives({ kind: info.kind }).find((p) => p.id === info.id);
+    const freedEntries = Math.max(0, sizeOf(info) - (after === undefined ? 0 : sizeOf(after)));
+    const freedBytes = Math.max(0, bytesOf(info) - (after === undefined ? 0 : bytesOf(after)));
+    result.compactions++;
+    result.freedEntries += freedEntries;
+    result.freedBytes += freedBytes;
+    this.#compactions++;
+    this.#freedEntries += freedEntries;
+    this.#freedBytes += freedBytes;
+    publish(compactChannel, () => ({
+      governor: this.name,
+      kind: info.kind,
+      name: info.name,
+      fraction: this.#o.step,
+      freedEntries,
+      freedBytes,
+    }));
+  }
+
+  stats(): MemoryGovernorStats {
+    return {
+      checks: this.#checks,
+      activations: this.#activations,
+      compactions: this.#compactions,
+      freedEntries: this.#freedEntries,
+      freedBytes: this.#freedBytes,
+      lastPressure: this.#lastPressure,
+    };
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    clearInterval(this.#timer);
+    this.#registration.unregister();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/**
+ * Sheds cache memory under pressure. Every `intervalMs` it reads the pressure ratio; at or
+ * above `high` it calls `compact(step)` on the registered primitives that can shed load
+ * (caches), largest first (by `bytes`, then `size`), until pressure is below `target`. What
+ * it freed is counted in its own `stats()`. Its timer never keeps the process alive.
+ *
+ * @example
+ * ```ts
+ * using governor = governMemory({ high: 0.85, target: 0.7 });
+ * ```
+ */
+export function governMemory(options?: GovernMemoryOptions): MemoryGovernor {
+  const opts = validateOptions<GovernMemoryOptions>(options);
+  const high = validateNumber(opts.high ?? 0.85, 'high', 0, Number.MAX_VALUE);
+  const target = validateNumber(opts.target ?? Math.min(0.7, high * 0.8), 'target', 0, Number.MAX_VALUE);
+  if (target >= high) throw outOfRange('target', `a number below \`high\` (${high})`, target);
+  const step = validateNumber(opts.step ?? 0.25, 'step', 0, 1);
+  if (step === 0) throw outOfRange('step', 'a number above 0 and at most 1', step);
+  const containerLimit =
+    opts.containerLimit === undefined
+      ? undefined
+      : validateNumber(opts.containerLimit, 'containerLimit', 0, Number.MAX_VALUE);
+  const pressure =
+    opts.pressure === undefined
+      ? () => currentPressure(containerLimit)
+      : validateFunction<() => number>(opts.pressure, 'pressure');
+  const config: GovernorConfig = {
+    high,
+    target,
+    intervalMs: validateDuration(opts.intervalMs ?? 1000, 'intervalMs', { min: 1 }),
+    step,
+    collect: validateBoolean(opts.collect ?? true, 'collect'),
+    pressure,
+  };
+  const name = opts.name === undefined ? undefined : validateString(opts.name, 'name');
+  return new Governor(config, name);
+}

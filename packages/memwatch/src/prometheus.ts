@@ -1,0 +1,286 @@
+/**
+ * `@leakproof/memwatch/prometheus`: leakproof figures as Prometheus metrics on a prom-client
+ * `Registry`. prom-client is an optional peer dependency, loaded on first use.
+ */
+import {
+  invalidArgType,
+  invalidArgValue,
+  LeakproofError,
+  listPrimitives,
+  type PrimitiveInfo,
+  validateNumber,
+  validateObject,
+  validateOptions,
+  validateString,
+} from '@leakproof/core';
+import type { Counter, Gauge, Registry } from 'prom-client';
+import { memoryStatus } from './memory-status.js';
+
+/** The parts of the prom-client module this subpath uses. */
+export interface PromClientModule {
+  readonly Gauge: typeof Gauge;
+  readonly Counter: typeof Counter;
+}
+
+/** Options of {@link registerMetrics}. */
+export interface RegisterMetricsOptions {
+  /** Prefix of every metric name. @default 'leakproof_' */
+  readonly prefix?: string;
+  /** The prom-client module to use, when you load it yourself (bundlers, several copies). */
+  readonly client?: PromClientModule;
+  /** Overrides the container limit of the pressure reading (see `memoryStatus`). */
+  readonly containerLimit?: number;
+}
+
+/** The metrics {@link registerMetrics} added; disposing removes them from the registry. */
+export interface MetricsBinding extends Disposable {
+  /** The names of the metrics registered. */
+  readonly names: readonly string[];
+  /** Removes every metric this call registered. Idempotent. */
+  unregister(): void;
+}
+
+type Kind = 'counter' | 'gauge';
+interface Definition {
+  /** Metric name without the prefix. */
+  readonly name: string;
+  readonly help: string;
+  readonly type: Kind;
+  /** Primitive kinds it applies to. */
+  readonly kinds: readonly string[];
+  /** The stats keys to read, first present wins. */
+  readonly stats: readonly string[];
+}
+
+const CACHE_KINDS = ['cache', 'set', 'memory-cache'];
+const DEFINITIONS: readonly Definition[] = [
+  {
+    name: 'cache_hits_total',
+    help: 'Cache lookups that found a value.',
+    type: 'counter',
+    kinds: CACHE_KINDS,
+    stats: ['hits'],
+  },
+  {
+    name: 'cache_misses_total',
+    help: 'Cache lookups that found nothing.',
+    type: 'counter',
+    kinds: CACHE_KINDS,
+    stats: ['misses'],
+  },
+  {
+    name: 'cache_evictions_total',
+    help: 'Entries pushed out by a bound or shed under memory pressure.',
+    type: 'counter',
+    kinds: CACHE_KINDS,
+    stats: ['evictions'],
+  },
+  { name: 'cache_size', help: 'Entries held.', type: 'gauge', kinds: CACHE_KINDS, stats: ['size'] },
+  { name: 'cache_bytes', help: 'Estimated bytes held.', type: 'gauge', kinds: CACHE_KINDS, stats: ['bytes'] },
+  {
+    name: 'pool_size',
+    help: 'Resources alive, idle or borrowed.',
+    type: 'gauge',
+    kinds: ['pool'],
+    stats: ['size'],
+  },
+  { name: 'pool_borrowed', help: 'Resources lent out.', type: 'gauge', kinds: ['pool'], stats: ['borrowed'] },
+  {
+    name: 'pool_pending',
+    help: 'Acquires waiting for a resource.',
+    type: 'gauge',
+    kinds: ['pool'],
+    stats: ['pending'],
+  },
+  {
+    name: 'pool_timeouts_total',
+    help: 'Acquires that timed out.',
+    type: 'counter',
+    kinds: ['pool'],
+    stats: ['acquireTimeouts', 'timeouts'],
+  },
+  {
+    name: 'emitter_listeners',
+    help: 'Listeners attached.',
+    type: 'gauge',
+    kinds: ['emitter'],
+    stats: ['listeners'],
+  },
+];
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** @internal Loads prom-client, or explains how to get it. */
+export async function loadPromClient(
+  importer: () => Promise<unknown> = () => import('prom-client'),
+): Promise<PromClientModule> {
+  let mod: unknown;
+  try {
+    mod = await importer();
+  } catch (error) {
+    throw new LeakproofError(
+      'ERR_MISSING_PEER_DEPENDENCY',
+      '@leakproof/memwatch/prometheus needs prom-client, an optional peer dependency: install it with `npm install prom-client`',
+      { cause: error },
+    );
+  }
+  const m = mod as Partial<PromClientModule> & { default?: Partial<PromClientModule> };
+  const client = typeof m.Gauge === 'function' ? m : m.default;
+  if (typeof client?.Gauge !== 'function' || typeof client.Counter !== 'function') {
+    throw new LeakproofError(
+      'ERR_MISSING_PEER_DEPENDENCY',
+      'The loaded prom-client module has no Gauge or Counter',
+    );
+  }
+  return client as PromClientModule;
+}
+
+/**
+ * Registers leakproof's metrics on a prom-client `Registry`: per-primitive series labelled
+ * `kind` and `name` (cache hits/misses/evictions/size/bytes, pool size/borrowed/pending/
+ * timeouts, emitter listeners), every registered primitive's stats as
+ * `<prefix>primitive_stat{kind,name,stat}`, and the process's memory pressure. Values are
+ * read from core's weak registry at scrape time, so the metrics hold no primitive alive and a
+ * disposed primitive's series disappear at the next scrape.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from 'prom-client';
+ * import { registerMetrics } from '@leakproof/memwatch/prometheus';
+ * const registry = new Registry();
+ * await registerMetrics(registry, { prefix: 'app_' });
+ * ```
+ */
+export async function registerMetrics(
+  registry: Registry,
+  options?: RegisterMetricsOptions,
+): Promise<MetricsBinding> {
+  const reg = validateObject<Registry>(registry, 'registry');
+  if (typeof reg.registerMetric !== 'function' || typeof reg.removeSingleMetric !== 'function') {
+    throw invalidArgType('registry', 'a prom-client Registry', registry);
+  }
+  const opts = validateOptions<RegisterMetricsOptions>(options);
+  const prefix = opts.prefix === undefined ? 'leakproof_' : validateString(opts.prefix, 'prefix', true);
+  if (prefix !== '' && !NAME.test(prefix)) {
+    throw invalidArgValue('prefix', 'a valid Prometheus metric name prefix', prefix);
+  }
+  const containerLimit =
+    opts.containerLimit === undefined
+      ? undefined
+      : validateNumber(opts.containerLimit, 'containerLimit', 0, Number.MAX_VALUE);
+  const client =
+    opts.client === undefined ? await loadPromClient() : await loadPromClient(async () => opts.client);
+
+  // One registry walk per scrape, shared by every metric's collect().
+  let snapshot: PrimitiveInfo[] | undefined;
+  const primitives = (): PrimitiveInfo[] => {
+    if (snapshot === undefined) {
+      snapshot = listPrimitives();
+      setImmediate(() => {
+        snapshot = undefined;
+      }).unref();
+    }
+    return snapshot;
+  };
+
+  const registered: string[] = [];
+  try {
+    for (const def of DEFINITIONS) {
+      const read = (info: PrimitiveInfo): number | undefined => {
+        if (!def.kinds.includes(info.kind)) return undefined;
+        for (const key of def.stats) if (typeof info.stats[key] === 'number') return info.stats[key];
+        return undefined;
+      };
+      const name = `${prefix}${def.name}`;
+      if (def.type === 'gauge') {
+        new client.Gauge({
+          name,
+          help: def.help,
+          labelNames: ['kind', 'name'],
+          registers: [reg],
+          collect() {
+            this.reset();
+            for (const info of primitives()) {
+              const value = read(info);
+              if (value !== undefined) this.set({ kind: info.kind, name: info.name }, value);
+            }
+          },
+        });
+      } else {
+        new client.Counter({
+          name,
+          help: def.help,
+          labelNames: ['kind', 'name'],
+          registers: [reg],
+          collect() {
+            this.reset();
+            for (const info of primitives()) {
+              const value = read(info);
+              if (value !== undefined && value >= 0) this.inc({ kind: info.kind, name: info.name }, value);
+            }
+          },
+        });
+      }
+      registered.push(name);
+    }
+    new client.Gauge({
+      name: `${prefix}primitive_stat`,
+      help: 'Every figure a live leakproof primitive reports in stats().',
+      labelNames: ['kind', 'name', 'stat'],
+      registers: [reg],
+      collect() {
+        this.reset();
+        for (const info of primitives()) {
+          for (const [stat, value] of Object.entries(info.stats)) {
+            if (Number.isFinite(value)) this.set({ kind: info.kind, name: info.name, stat }, value);
+          }
+        }
+      },
+    });
+    registered.push(`${prefix}primitive_stat`);
+    new client.Gauge({
+      name: `${prefix}primitives`,
+      help: 'Live leakproof primitives, by kind.',
+      labelNames: ['kind'],
+      registers: [reg],
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const info of primitives()) counts.set(info.kind, (counts.get(info.kind) ?? 0) + 1);
+        for (const [kind, count] of counts) this.set({ kind }, count);
+      },
+    });
+    registered.push(`${prefix}primitives`);
+    const statusOptions = { primitives: false, ...(containerLimit === undefined ? {} : { containerLimit }) };
+    new client.Gauge({
+      name: `${prefix}memory_pressure_ratio`,
+      help: 'The larger of heap used over the heap limit and RSS over the container limit.',
+      registers: [reg],
+      collect() {
+        this.set(memoryStatus(statusOptions).pressure);
+      },
+    });
+    registered.push(`${prefix}memory_pressure_ratio`);
+    new client.Gauge({
+      name: `${prefix}memory_effective_limit_bytes`,
+      help: 'The smaller of the V8 heap limit and the container memory limit.',
+      registers: [reg],
+      collect() {
+        this.set(memoryStatus(statusOptions).effectiveLimit);
+      },
+    });
+    registered.push(`${prefix}memory_effective_limit_bytes`);
+  } catch (error) {
+    // A name clash (say, registered twice) leaves nothing half-registered.
+    for (const name of registered) reg.removeSingleMetric(name);
+    throw error;
+  }
+
+  let active = true;
+  const unregister = (): void => {
+    if (!active) return;
+    active = false;
+    for (const name of registered) reg.removeSingleMetric(name);
+  };
+  return { names: [...registered], unregister, [Symbol.dispose]: unregister };
+}
