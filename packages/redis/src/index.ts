@@ -15,3 +15,11 @@ export {
 export type { RedisClient, RedisInput } from './redis-client.js';
 export { jsonSerializer, type Serializer, safeJsonParse } from './serializer.js';
 export type { CacheTier, TierSetOptions } from './tier.js';
+export {
+  type TieredBusOptions,
+  TieredCache,
+  type TieredCacheOptions,
+  type TieredCacheStats,
+  type TieredLoadOptions,
+  type TieredSetOptions,
+} from './tiered-cache.js';

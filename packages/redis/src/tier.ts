@@ -14,6 +14,8 @@ export interface TierSetOptions {
 export interface CacheTier<V> extends AsyncDisposable {
   /** The tier's name in stats, the registry and diagnostics events. */
   readonly name: string;
+  /** Default time to live of entries, in ms. */
+  readonly ttl: number;
   /** The stored value, or `undefined` on a miss. */
   get(key: string): Promise<V | undefined>;
   /** Whether the key is stored and not expired. */
