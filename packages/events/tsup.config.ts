@@ -1,11 +1,31 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-});
+// ESM and CJS come from different entries: the ESM build has named exports plus a default,
+// while `require('@leakproof/events')` must return the EventEmitter constructor itself
+// (as `require('events')` does), so the CJS entry assigns it to `module.exports`.
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+    tsconfig: 'tsconfig.build.json',
+    // The CJS declaration file is derived from the ESM one once it exists.
+    onSuccess: 'node scripts/cjs-types.mjs',
+  },
+  {
+    entry: { index: 'src/cjs.ts' },
+    format: ['cjs'],
+    dts: false,
+    clean: false,
+    sourcemap: true,
+    target: 'node20',
+    tsconfig: 'tsconfig.build.json',
+    // cjs.ts assigns module.exports on purpose.
+    esbuildOptions(options) {
+      options.logOverride = { 'commonjs-variable-in-esm': 'silent' };
+    },
+  },
+]);

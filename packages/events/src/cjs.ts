@@ -1,0 +1,5 @@
+// The CommonJS entry: `require('@leakproof/events')` is the EventEmitter constructor
+// itself, carrying every named export as a property, exactly as `require('events')` is.
+import { EventEmitter } from './surface.js';
+
+module.exports = EventEmitter;

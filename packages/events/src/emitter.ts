@@ -1,0 +1,433 @@
+import type { EventEmitter as NodeEventEmitterType } from 'node:events';
+import NodeEvents from 'node:events';
+import {
+  captureStack,
+  diagnosticsChannel,
+  isStackCaptureEnabled,
+  MAX_ENTRIES,
+  publish,
+  registerPrimitive,
+  validateAbortSignal,
+  validateObject,
+  validatePositiveInteger,
+  validateString,
+} from '@leakproof/core';
+import { EmitterScope } from './emitter-scope.js';
+import { countOf, type EmitterState, kState, type NodeEmitterFields, stateOf } from './emitter-state.js';
+import { ListenerLimitError, type ListenerSite } from './errors.js';
+import { getDefaultListenerLimit } from './limit.js';
+import type { ScopeOptions } from './listener-scope.js';
+import type { DefaultEventMap, EventMap, Key, Listener1, ListenerOptions } from './types.js';
+
+const NodeEventEmitter = NodeEvents.EventEmitter;
+const nodeProto = NodeEventEmitter.prototype as unknown as Record<string | symbol, Function>;
+const nodeInit = (NodeEventEmitter as unknown as { init: (this: object, opts?: unknown) => void }).init;
+const nodeAddListener = nodeProto.addListener!;
+const nodePrependListener = nodeProto.prependListener!;
+const nodeOnce = nodeProto.once!;
+const nodePrependOnceListener = nodeProto.prependOnceListener!;
+const nodeRemoveListener = nodeProto.removeListener!;
+const nodeRemoveAllListeners = nodeProto.removeAllListeners!;
+
+type AnyFunction = (...args: unknown[]) => unknown;
+type Emitter = NodeEmitterFields & {
+  constructor?: { name?: string };
+  rawListeners(type: string | symbol): Function[];
+  removeListener(type: string | symbol, listener: Function): unknown;
+};
+
+/** Options of the leakproof `EventEmitter` constructor: Node's plus the listener bound and a name. */
+export interface EventEmitterOptions {
+  /** Node's option: route promise rejections from listeners to `'error'`. @default false */
+  readonly captureRejections?: boolean | undefined;
+  /**
+   * Hard limit of listeners per event on this emitter; adding past it throws
+   * `ERR_LISTENER_LIMIT`. @default {@link getDefaultListenerLimit} (1000)
+   */
+  readonly listenerLimit?: number | undefined;
+  /** Names the emitter in errors, warnings, stats and the registry. */
+  readonly name?: string | undefined;
+}
+
+/** Figures an emitter reports through `stats()` and core's registry. */
+export type EmitterStats = {
+  /** Listeners attached, over all events. */
+  readonly listeners: number;
+  /** Events with at least one listener. */
+  readonly events: number;
+  /** Listeners of the busiest event. */
+  readonly maxEventListeners: number;
+  /** The hard limit per event in force. */
+  readonly listenerLimit: number;
+  /** Adds refused with `ERR_LISTENER_LIMIT`. */
+  readonly limitHits: number;
+  /** Live scopes holding listeners on this emitter. */
+  readonly scopes: number;
+  /** Listeners added with `{ signal }` still attached. */
+  readonly signalBound: number;
+};
+
+const limitChannel = diagnosticsChannel('events', 'limit');
+
+// Where each listener was added (only while stack capture is on), for ERR_LISTENER_LIMIT reports.
+const addSites = new WeakMap<Function, string>();
+const ownDir = (() => {
+  const line = new Error().stack?.split('\n')[1] ?? '';
+  const file = /\(?((?:file:\/\/)?[^()\s]+):\d+:\d+\)?$/.exec(line)?.[1] ?? '';
+  return file.slice(0, file.lastIndexOf('/') + 1);
+})();
+
+function callSite(): string | undefined {
+  const stack = captureStack(0);
+  if (stack === undefined) return undefined;
+  const lines = stack.split('\n');
+  let i = 0;
+  while (
+    i < lines.length - 1 &&
+    (lines[i]!.includes('node:events') || (ownDir !== '' && lines[i]!.includes(ownDir)))
+  ) {
+    i++;
+  }
+  return lines.slice(i, i + 6).join('\n');
+}
+
+function emitterName(emitter: Emitter, state: EmitterState | undefined): string {
+  if (state?.name !== undefined) return `\`${state.name}\``;
+  return `an ${emitter.constructor?.name || 'EventEmitter'}`;
+}
+
+function topSites(emitter: Emitter, type: string | symbol): ListenerSite[] {
+  if (!isStackCaptureEnabled()) return [];
+  const counts = new Map<string, number>();
+  for (const fn of emitter.rawListeners(type)) {
+    const site = addSites.get(fn) ?? addSites.get((fn as { listener?: Function }).listener ?? fn);
+    if (site !== undefined) counts.set(site, (counts.get(site) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([stack, count]) => ({ stack, count }));
+}
+
+/** Throws ERR_LISTENER_LIMIT when `type` is full. The only work an add does beyond Node's. */
+function checkLimit(emitter: Emitter, type: string | symbol, listener: Function): void {
+  const state = emitter[kState];
+  const limit = state === undefined || state.limit === 0 ? getDefaultListenerLimit() : state.limit;
+  const count = countOf(emitter, type);
+  if (count >= limit) {
+    const s = stateOf(emitter);
+    s.limitHits++;
+    const name = emitterName(emitter, s);
+    publish(limitChannel, () => ({ emitter, name: s.name, event: type, count, limit }));
+    throw new ListenerLimitError(name, type, count, limit, topSites(emitter, type));
+  }
+  if (isStackCaptureEnabled()) {
+    const site = callSite();
+    if (site !== undefined) addSites.set(listener, site);
+  }
+}
+
+// A listener added with { signal } is registered through a wrapper that knows how to
+// unhook itself from the signal; removal by any path (off, removeAllListeners, once
+// firing, abort) runs that cleanup so the signal never keeps a listener.
+const kCleanup: unique symbol = Symbol('leakproof.events.cleanup');
+type BoundWrapper = AnyFunction & { listener: Function; [kCleanup]: () => void };
+
+function addWithOptions(
+  emitter: Emitter,
+  type: string | symbol,
+  listener: Function,
+  options: ListenerOptions,
+  prepend: boolean,
+  once: boolean,
+): Emitter {
+  validateObject(options, 'options');
+  const signal = options.signal;
+  const nodeAdd = prepend ? nodePrependListener : nodeAddListener;
+  if (signal === undefined) {
+    if (once) return (prepend ? nodePrependOnceListener : nodeOnce).call(emitter, type, listener) as Emitter;
+    if (typeof listener === 'function') checkLimit(emitter, type, listener);
+    return nodeAdd.call(emitter, type, listener) as Emitter;
+  }
+  validateAbortSignal(signal, 'options.signal');
+  // Let Node raise its own ERR_INVALID_ARG_TYPE for a non-function listener.
+  if (typeof listener !== 'function') return nodeAdd.call(emitter, type, listener) as Emitter;
+  if (signal.aborted) return emitter;
+  checkLimit(emitter, type, listener);
+  const state = stateOf(emitter);
+  let fired = false;
+  let linked = true;
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    if (once) {
+      if (fired) return undefined;
+      fired = true;
+      emitter.removeListener(type, wrapper);
+    }
+    return listener.apply(this, args);
+  } as BoundWrapper;
+  const onAbort = (): void => {
+    emitter.removeListener(type, wrapper);
+  };
+  wrapper.listener = listener;
+  wrapper[kCleanup] = () => {
+    if (!linked) return;
+    linked = false;
+    state.bound--;
+    signal.removeEventListener('abort', onAbort);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  state.bound++;
+  try {
+    nodeAdd.call(emitter, type, wrapper);
+  } catch (error) {
+    wrapper[kCleanup]();
+    throw error;
+  }
+  return emitter;
+}
+
+/** The entry Node's removeListener would take out (the newest match), if any. */
+function matchOf(emitter: Emitter, type: string | symbol, listener: Function): Function | undefined {
+  const list = emitter._events?.[type];
+  if (list === undefined) return undefined;
+  if (typeof list === 'function') {
+    return list === listener || (list as { listener?: Function }).listener === listener ? list : undefined;
+  }
+  for (let i = list.length - 1; i >= 0; i--) {
+    const fn = list[i]!;
+    if (fn === listener || (fn as { listener?: Function }).listener === listener) return fn;
+  }
+  return undefined;
+}
+
+function cleanupAll(list: Function | Function[] | undefined): void {
+  if (list === undefined) return;
+  if (typeof list === 'function') {
+    (list as Partial<BoundWrapper>)[kCleanup]?.();
+    return;
+  }
+  for (const fn of list) (fn as Partial<BoundWrapper>)[kCleanup]?.();
+}
+
+// The methods below replace Node's on the leakproof prototype. Each does its bookkeeping
+// and then calls Node's own method, so ordering, 'newListener'/'removeListener' and the
+// MaxListenersExceededWarning are Node's. emit is Node's function, untouched.
+
+function addListener(
+  this: Emitter,
+  type: string | symbol,
+  listener: Function,
+  options?: ListenerOptions,
+): Emitter {
+  if (options !== undefined) return addWithOptions(this, type, listener, options, false, false);
+  if (typeof listener === 'function') checkLimit(this, type, listener);
+  return nodeAddListener.call(this, type, listener) as Emitter;
+}
+
+function prependListener(
+  this: Emitter,
+  type: string | symbol,
+  listener: Function,
+  options?: ListenerOptions,
+): Emitter {
+  if (options !== undefined) return addWithOptions(this, type, listener, options, true, false);
+  if (typeof listener === 'function') checkLimit(this, type, listener);
+  return nodePrependListener.call(this, type, listener) as Emitter;
+}
+
+function once(this: Emitter, type: string | symbol, listener: Function, options?: ListenerOptions): Emitter {
+  if (options !== undefined) return addWithOptions(this, type, listener, options, false, true);
+  return nodeOnce.call(this, type, listener) as Emitter;
+}
+
+function prependOnceListener(
+  this: Emitter,
+  type: string | symbol,
+  listener: Function,
+  options?: ListenerOptions,
+): Emitter {
+  if (options !== undefined) return addWithOptions(this, type, listener, options, true, true);
+  return nodePrependOnceListener.call(this, type, listener) as Emitter;
+}
+
+function removeListener(this: Emitter, type: string | symbol, listener: Function): Emitter {
+  const state = this[kState];
+  if (state !== undefined && state.bound > 0 && typeof listener === 'function') {
+    (matchOf(this, type, listener) as Partial<BoundWrapper> | undefined)?.[kCleanup]?.();
+  }
+  return nodeRemoveListener.call(this, type, listener) as Emitter;
+}
+
+function removeAllListeners(this: Emitter, ...args: [type?: string | symbol]): Emitter {
+  const state = this[kState];
+  const events = this._events;
+  // With 'removeListener' listeners Node removes one by one through removeListener (which
+  // cleans up); without, it drops the lists at once, so clean them up here.
+  if (state !== undefined && state.bound > 0 && events !== undefined && events.removeListener === undefined) {
+    if (args.length === 0) for (const key of Reflect.ownKeys(events)) cleanupAll(events[key]);
+    else cleanupAll(events[args[0] as string | symbol]);
+  }
+  // Node distinguishes removeAllListeners() from removeAllListeners(undefined): pass args as given.
+  return nodeRemoveAllListeners.apply(this, args) as Emitter;
+}
+
+function setListenerLimit(this: Emitter, limit: number): Emitter {
+  stateOf(this).limit = validatePositiveInteger(limit, 'limit', MAX_ENTRIES);
+  return this;
+}
+
+function getListenerLimit(this: Emitter): number {
+  const limit = this[kState]?.limit ?? 0;
+  return limit === 0 ? getDefaultListenerLimit() : limit;
+}
+
+/** Reads an emitter's figures (used by `stats()` and the registry). */
+export function emitterStats(emitter: object): EmitterStats {
+  const e = emitter as Emitter;
+  const state = e[kState];
+  const events = e._events;
+  let listeners = 0;
+  let names = 0;
+  let max = 0;
+  if (events !== undefined) {
+    for (const key of Reflect.ownKeys(events)) {
+      const n = countOf(e, key);
+      if (n === 0) continue;
+      names++;
+      listeners += n;
+      if (n > max) max = n;
+    }
+  }
+  return {
+    listeners,
+    events: names,
+    maxEventListeners: max,
+    listenerLimit: state === undefined || state.limit === 0 ? getDefaultListenerLimit() : state.limit,
+    limitHits: state?.limitHits ?? 0,
+    scopes: state?.scopes ?? 0,
+    signalBound: state?.bound ?? 0,
+  };
+}
+
+function scope(this: Emitter, options?: ScopeOptions): EmitterScope {
+  return new EmitterScope(this, options);
+}
+
+function stats(this: Emitter): EmitterStats {
+  return emitterStats(this);
+}
+
+function dispose(this: Emitter & { removeAllListeners(): unknown }): void {
+  this.removeAllListeners();
+  const state = this[kState];
+  state?.registration?.unregister();
+  if (state !== undefined) state.registration = undefined;
+}
+
+/**
+ * Node's `EventEmitter.init` plus the leakproof state: validates `listenerLimit` and
+ * `name`, then registers the emitter (weakly) in core's registry as kind `'emitter'`.
+ */
+function init(this: Emitter, opts?: EventEmitterOptions): void {
+  let limit = 0;
+  let name: string | undefined;
+  if (opts !== null && typeof opts === 'object') {
+    if (opts.listenerLimit !== undefined)
+      limit = validatePositiveInteger(opts.listenerLimit, 'listenerLimit', MAX_ENTRIES);
+    if (opts.name !== undefined) name = validateString(opts.name, 'name');
+  }
+  nodeInit.call(this, opts);
+  const state = stateOf(this);
+  if (limit !== 0) state.limit = limit;
+  if (name !== undefined) state.name = name;
+  if (state.registration === undefined) {
+    state.registration = registerPrimitive(this as object, { kind: 'emitter', name, stats: emitterStats });
+  }
+}
+
+/**
+ * The leakproof `EventEmitter` constructor: Node's `EventEmitter` with a hard listener
+ * limit, `{ signal }` on every add, scopes and stats. A plain function (as Node's is), so
+ * `EventEmitter.call(this)` with `util.inherits` works as well as `class X extends EventEmitter`.
+ */
+export const EventEmitterFunction = function EventEmitter(this: Emitter, opts?: EventEmitterOptions): void {
+  (EventEmitterFunction as unknown as { init: typeof init }).init.call(this, opts);
+};
+
+// The prototype carries every method of Node's own prototype as an own, enumerable
+// property (mixins such as `Object.assign(obj, EventEmitter.prototype)` copy them all),
+// and inherits from Node's so `instanceof` Node's EventEmitter holds.
+const proto = Object.create(nodeProto) as Record<string | symbol, unknown>;
+// Symbol keys stay inherited: Node's kCapture default lives on its prototype and
+// `EventEmitter.captureRejections = true` must keep reaching leakproof emitters.
+for (const key of Reflect.ownKeys(nodeProto)) {
+  if (key === 'constructor' || typeof key === 'symbol') continue;
+  Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(nodeProto, key)!);
+}
+const overrides: Record<string, Function> = {
+  addListener,
+  on: addListener,
+  prependListener,
+  once,
+  prependOnceListener,
+  removeListener,
+  off: removeListener,
+  removeAllListeners,
+  setListenerLimit,
+  getListenerLimit,
+  stats,
+  scope,
+};
+for (const [key, value] of Object.entries(overrides)) {
+  Object.defineProperty(proto, key, { value, writable: true, enumerable: true, configurable: true });
+}
+Object.defineProperty(proto, Symbol.dispose, {
+  value: dispose,
+  writable: true,
+  enumerable: false,
+  configurable: true,
+});
+Object.defineProperty(proto, 'constructor', {
+  value: EventEmitterFunction,
+  writable: true,
+  enumerable: false,
+  configurable: true,
+});
+EventEmitterFunction.prototype = proto;
+Object.setPrototypeOf(EventEmitterFunction, NodeEventEmitter);
+Object.defineProperty(EventEmitterFunction, 'init', {
+  value: init,
+  writable: true,
+  enumerable: true,
+  configurable: true,
+});
+
+/**
+ * A leakproof emitter: Node's `EventEmitter<T>` (same `emit`, same events, same warning)
+ * plus a hard listener limit, `{ signal }` on every add, `scope()` and `stats()`.
+ */
+export interface EventEmitter<T extends EventMap<T> = DefaultEventMap> extends NodeEventEmitterType<T> {
+  /** Node's `addListener`; with `{ signal }` the listener goes when the signal aborts. Throws `ERR_LISTENER_LIMIT` when the event is full. */
+  addListener<K>(eventName: Key<K, T>, listener: Listener1<K, T>, options?: ListenerOptions): this;
+  /** Node's `on`; with `{ signal }` the listener goes when the signal aborts. Throws `ERR_LISTENER_LIMIT` when the event is full. */
+  on<K>(eventName: Key<K, T>, listener: Listener1<K, T>, options?: ListenerOptions): this;
+  /** Node's `once`, with `{ signal }`. */
+  once<K>(eventName: Key<K, T>, listener: Listener1<K, T>, options?: ListenerOptions): this;
+  /** Node's `prependListener`, with `{ signal }`. */
+  prependListener<K>(eventName: Key<K, T>, listener: Listener1<K, T>, options?: ListenerOptions): this;
+  /** Node's `prependOnceListener`, with `{ signal }`. */
+  prependOnceListener<K>(eventName: Key<K, T>, listener: Listener1<K, T>, options?: ListenerOptions): this;
+  /** Sets this emitter's hard limit of listeners per event (1..2^24). */
+  setListenerLimit(limit: number): this;
+  /** This emitter's hard limit of listeners per event (its own, or the process-wide default). */
+  getListenerLimit(): number;
+  /** A {@link EmitterScope} adding listeners to this emitter, removed together on dispose. */
+  scope(options?: ScopeOptions): EmitterScope<T>;
+  /** Plain figures: listeners, events, busiest event, limit, limit hits, live scopes. */
+  stats(): EmitterStats;
+  /** Removes every listener and unregisters the emitter from core's registry. */
+  [Symbol.dispose](): void;
+}
+
+/** The constructor's call signature for old-style `EventEmitter.call(this)` inheritance. */
+export type EventEmitterCallable = (this: object, options?: EventEmitterOptions) => void;
