@@ -1,0 +1,103 @@
+import { BoundedMap, BoundedSet, memoize } from '@leakproof/cache';
+import { measureGrowth } from '@leakproof/memwatch';
+import { describe, expect, it } from 'vitest';
+
+// Bytes per operation after forced collections (memwatch's Theil–Sen slope), never time.
+describe('memory stays flat under sustained load', () => {
+  it('a million distinct keys through BoundedMap({ max: 1000 }) keep the heap flat; a plain Map grows', async () => {
+    const bounded = new BoundedMap<string, { id: number }>({ max: 1000 });
+    const flat = await measureGrowth((i) => bounded.set(`key-${i}`, { id: i }), {
+      samples: 8,
+      opsPerSample: 100_000,
+      warmup: 2,
+    });
+    expect(flat.ops + flat.warmupOps).toBe(1_000_000);
+    expect(bounded.size).toBe(1000);
+    expect(flat.bytesPerOp).toBeLessThan(0.5);
+
+    const plain = new Map<string, { id: number }>();
+    const leaky = await measureGrowth((i) => plain.set(`key-${i}`, { id: i }), {
+      samples: 8,
+      opsPerSample: 20_000,
+      warmup: 2,
+    });
+    // A Map entry with a fresh string key and a small object costs tens of bytes.
+    expect(leaky.bytesPerOp).toBeGreaterThan(30);
+    expect(leaky.trend.direction).toBe('increasing');
+    plain.clear();
+    bounded.dispose();
+  });
+
+  it('ttl entries nobody reads do not pile up beyond max', async () => {
+    const map = new BoundedMap<number, string>({ max: 500, ttl: 1 });
+    const growth = await measureGrowth((i) => map.set(i, 'v'), {
+      samples: 6,
+      opsPerSample: 50_000,
+      warmup: 2,
+    });
+    expect(growth.bytesPerOp).toBeLessThan(0.5);
+    map.dispose();
+  });
+
+  it('getOrLoad with 100k rejected loads leaves nothing in flight and no growth', async () => {
+    const map = new BoundedMap<number, number>({ max: 100 });
+    const failing = () => Promise.reject(new Error('down'));
+    const growth = await measureGrowth(
+      async (i) => {
+        try {
+          await map.getOrLoad(i, failing);
+        } catch {
+          // expected
+        }
+      },
+      { samples: 8, opsPerSample: 10_000, warmup: 2 },
+    );
+    expect(growth.ops + growth.warmupOps).toBe(100_000);
+    expect(map.stats()).toMatchObject({ inflight: 0, loadErrors: 100_000, size: 0 });
+    expect(growth.bytesPerOp).toBeLessThan(1);
+    map.dispose();
+  });
+
+  it('aborted getOrLoad callers leave no listener or flight behind', async () => {
+    const map = new BoundedMap<number, number>({ max: 100 });
+    const controller = new AbortController();
+    const growth = await measureGrowth(
+      async (i) => {
+        const local = new AbortController();
+        const p = map.getOrLoad(
+          i,
+          (_k, { signal }) =>
+            new Promise<number>((_, rej) =>
+              signal.addEventListener('abort', () => rej(signal.reason), { once: true }),
+            ),
+          {
+            signal: local.signal,
+          },
+        );
+        local.abort();
+        await p.catch(() => {});
+        // A long-lived signal passed to loads that succeed must not collect listeners.
+        await map.getOrLoad(-1, () => 1, { signal: controller.signal });
+      },
+      { samples: 5, opsPerSample: 3_000, warmup: 1 },
+    );
+    expect(map.stats().inflight).toBe(0);
+    expect(growth.bytesPerOp).toBeLessThan(2);
+    map.dispose();
+  });
+
+  it('BoundedSet and memoize stay flat too', async () => {
+    const set = new BoundedSet<string>({ max: 1000 });
+    const setGrowth = await measureGrowth((i) => set.add(`user-${i}`), {
+      samples: 6,
+      opsPerSample: 50_000,
+      warmup: 2,
+    });
+    expect(setGrowth.bytesPerOp).toBeLessThan(0.5);
+    const f = memoize((n: number) => ({ n }), { max: 1000 });
+    const memoGrowth = await measureGrowth((i) => f(i), { samples: 6, opsPerSample: 50_000, warmup: 2 });
+    expect(memoGrowth.bytesPerOp).toBeLessThan(0.5);
+    set.dispose();
+    f.cache.dispose();
+  });
+});
