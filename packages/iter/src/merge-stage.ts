@@ -35,6 +35,8 @@ export class MergeStage<S, U> extends BaseStage<U> {
   #opening = 0;
   #index = 0;
   #filling = false;
+  /** merge() over an array owns every source in it, read or not: the unread ones are closed too. */
+  readonly #owned: readonly unknown[] | undefined;
 
   constructor(
     op: string,
@@ -43,8 +45,10 @@ export class MergeStage<S, U> extends BaseStage<U> {
     concurrency: number,
     what: string,
     options: StageOptions | undefined,
+    owned?: readonly unknown[],
   ) {
     super(op, options, true);
+    this.#owned = owned;
     this.#openInner = openInner;
     this.#concurrency = concurrency;
     this.#what = what;
@@ -68,6 +72,12 @@ export class MergeStage<S, U> extends BaseStage<U> {
   protected async release(): Promise<void> {
     const closing = [...this.#inners].map((inner) => inner.reader.close());
     closing.push(this.#outer.close());
+    if (this.#owned !== undefined) {
+      for (let i = this.#index; i < this.#owned.length; i++) {
+        const unread = this.#owned[i];
+        if (isSource(unread)) closing.push(new Reader(unread).close());
+      }
+    }
     this.#inners.clear();
     this.#held = [];
     const outcomes = await Promise.allSettled(closing);

@@ -18,7 +18,7 @@ const identity = <T>(source: Source<T>): Source<T> => source;
 /**
  * Interleaves several sources, yielding items as they arrive. Each source being read has
  * at most one item read ahead, so the stage holds at most `concurrency` items; closing it
- * closes every open source.
+ * closes every open source (and, when `sources` is an array, the ones not reached yet).
  *
  * @example
  * ```ts
@@ -37,5 +37,13 @@ export function merge<T>(sources: Source<Source<T>>, options?: MergeOptions): St
     if (concurrency === undefined) concurrency = Math.max(1, sources.length);
   }
   validatePositiveInteger(concurrency, 'concurrency');
-  return new MergeStage<Source<T>, T>('merge', sources, identity, concurrency as number, 'source', o);
+  return new MergeStage<Source<T>, T>(
+    'merge',
+    sources,
+    identity,
+    concurrency as number,
+    'source',
+    o,
+    Array.isArray(sources) ? sources : undefined,
+  );
 }
