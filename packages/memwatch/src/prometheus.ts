@@ -176,9 +176,10 @@ export async function registerMetrics(
   const primitives = (): PrimitiveInfo[] => {
     if (snapshot === undefined) {
       snapshot = listPrimitives();
-      setImmediate(() => {
+      // prom-client calls every collect() synchronously within one scrape.
+      queueMicrotask(() => {
         snapshot = undefined;
-      }).unref();
+      });
     }
     return snapshot;
   };

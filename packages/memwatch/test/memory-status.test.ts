@@ -37,7 +37,7 @@ describe('memoryStatus', () => {
   it('treats 0, 2^64 and cgroup v1 "unlimited" as no limit', () => {
     expect(readContainerLimit(0)).toBeNull();
     expect(readContainerLimit(2 ** 64)).toBeNull();
-    expect(readContainerLimit(9223372036854771712)).toBeNull();
+    expect(readContainerLimit(Number(9223372036854771712n))).toBeNull();
     expect(readContainerLimit(512 * 2 ** 20)).toBe(512 * 2 ** 20);
   });
 

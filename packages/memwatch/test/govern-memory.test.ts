@@ -1,0 +1,140 @@
+import { BoundedMap } from '@leakproof/cache';
+import { registerPrimitive } from '@leakproof/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { governMemory } from '../src/govern-memory.js';
+
+/** A cache of our own: `bytes` bytes in `size` entries, and a fake process whose use is the sum. */
+class FakeCache {
+  size: number;
+  constructor(
+    readonly name: string,
+    size: number,
+    readonly entryBytes: number,
+  ) {
+    this.size = size;
+  }
+  get bytes(): number {
+    return this.size * this.entryBytes;
+  }
+  compact(fraction: number): void {
+    this.size -= Math.ceil(this.size * fraction);
+  }
+}
+
+const disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of disposers.splice(0)) dispose();
+  vi.useRealTimers();
+});
+
+function fakeCaches(...caches: FakeCache[]): { pressure: () => number; order: string[] } {
+  const order: string[] = [];
+  for (const cache of caches) {
+    const r = registerPrimitive(cache, {
+      kind: 'cache',
+      name: cache.name,
+      stats: (c) => ({ size: c.size, bytes: c.bytes }),
+      compact: (c, fraction) => {
+        order.push(c.name);
+        c.compact(fraction);
+      },
+    });
+    disposers.push(() => r.unregister());
+  }
+  const limit = 1_000_000;
+  const base = 100_000;
+  return { pressure: () => (base + caches.reduce((sum, c) => sum + c.bytes, 0)) / limit, order };
+}
+
+describe('governMemory', () => {
+  it('does nothing below `high`', () => {
+    const cache = new FakeCache('calm', 100, 1000);
+    const { pressure } = fakeCaches(cache);
+    using governor = governMemory({ high: 0.9, target: 0.5, pressure, collect: false });
+    const r = governor.check();
+    expect(r).toMatchObject({ compactions: 0, freedEntries: 0 });
+    expect(cache.size).toBe(100);
+    expect(governor.stats()).toMatchObject({ checks: 1, activations: 0, compactions: 0 });
+  });
+
+  it('compacts registered caches, largest first, until pressure is under `target`', () => {
+    const big = new FakeCache('big', 600, 1000); // 600 KB
+    const small = new FakeCache('small', 200, 1000); // 200 KB
+    const { pressure, order } = fakeCaches(small, big);
+    expect(pressure()).toBeCloseTo(0.9);
+    using governor = governMemory({ high: 0.85, target: 0.6, step: 0.25, pressure });
+    const r = governor.check();
+    expect(order[0]).toBe('big');
+    expect(r.pressureBefore).toBeCloseTo(0.9);
+    expect(r.pressureAfter).toBeLessThan(0.6);
+    expect(pressure()).toBeLessThan(0.6);
+    expect(r.freedEntries).toBe(800 - big.size - small.size);
+    expect(r.freedBytes).toBe(r.freedEntries * 1000);
+    expect(governor.stats()).toMatchObject({
+      activations: 1,
+      compactions: r.compactions,
+      freedEntries: r.freedEntries,
+      freedBytes: r.freedBytes,
+    });
+  });
+
+  it('without `collect`, sheds one step of the largest cache per check', () => {
+    const big = new FakeCache('big-nc', 800, 1000);
+    const { pressure, order } = fakeCaches(big);
+    using governor = governMemory({ high: 0.85, target: 0.5, step: 0.5, collect: false, pressure });
+    expect(governor.check()).toMatchObject({ compactions: 1, freedEntries: 400 });
+    expect(order).toEqual(['big-nc']);
+    expect(governor.check()).toMatchObject({ compactions: 0 }); // 0.5 < high
+  });
+
+  it('runs on its timer, and stops when disposed', async () => {
+    vi.useFakeTimers();
+    const cache = new FakeCache('timed', 900, 1000);
+    const { pressure } = fakeCaches(cache);
+    const governor = governMemory({
+      high: 0.85,
+      target: 0.5,
+      intervalMs: 50,
+      collect: false,
+      step: 0.1,
+      pressure,
+    });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(cache.size).toBe(810);
+    governor.dispose();
+    governor.dispose();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(cache.size).toBe(810);
+  });
+
+  it('shrinks a real BoundedMap under simulated pressure', () => {
+    const map = new BoundedMap<number, string>({ max: 10_000, name: 'governed-map' });
+    for (let i = 0; i < 10_000; i++) map.set(i, `value-${i}`);
+    using governor = governMemory({ high: 0.8, target: 0.5, step: 0.2, pressure: () => map.size / 10_000 });
+    const r = governor.check();
+    expect(map.size).toBeLessThan(5000);
+    expect(r.freedEntries).toBe(10_000 - map.size);
+    // The oldest entries went first.
+    expect(map.has(0)).toBe(false);
+    expect(map.has(9_999)).toBe(true);
+    expect(map.stats().evictions).toBe(r.freedEntries);
+    map.clear();
+  });
+
+  it('rejects bad options', () => {
+    expect(() => governMemory({ high: 0.5, target: 0.6 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
+    expect(() => governMemory({ step: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => governMemory({ step: 2 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => governMemory({ pressure: 1 as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
+    expect(() => governMemory({ intervalMs: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    );
+    expect(() => governMemory({ collect: 'yes' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
+  });
+});

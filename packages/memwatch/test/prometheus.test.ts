@@ -1,0 +1,105 @@
+import { BoundedMap } from '@leakproof/cache';
+import { registerPrimitive } from '@leakproof/core';
+import { loadPromClient, registerMetrics } from '@leakproof/memwatch/prometheus';
+import * as promClient from 'prom-client';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { expectCollected } from '../src/expect-collected.js';
+
+// Registered with a module-level stats function: a closure created in a constructor would share
+// the constructor's context, and with it `this`, if any other closure there captures `this`.
+const tinyStats = (c: TinyCache) => ({ size: c.size });
+class TinyCache {
+  size = 1;
+  constructor(name: string) {
+    registerPrimitive(this, { kind: 'cache', name, stats: tinyStats });
+  }
+}
+
+describe('registerMetrics', () => {
+  it('exposes per-primitive series with kind and name labels on a real registry', async () => {
+    const registry = new Registry();
+    const map = new BoundedMap<string, string>({ max: 10, name: 'prom-cache' });
+    map.set('a', '1');
+    map.set('b', '2');
+    map.get('a');
+    map.get('zzz');
+    const pool = { size: 4, borrowed: 3, pending: 2, acquireTimeouts: 1 };
+    using _pool = registerPrimitive(pool, { kind: 'pool', name: 'prom-pool', stats: (p) => ({ ...p }) });
+    const emitter = { listeners: 5 };
+    using _emitter = registerPrimitive(emitter, {
+      kind: 'emitter',
+      name: 'prom-emitter',
+      stats: (e) => ({ ...e }),
+    });
+    using binding = await registerMetrics(registry, { prefix: 'app_', containerLimit: 2 ** 40 });
+
+    const text = await registry.metrics();
+    expect(text).toContain('app_cache_hits_total{kind="cache",name="prom-cache"} 1');
+    expect(text).toContain('app_cache_misses_total{kind="cache",name="prom-cache"} 1');
+    expect(text).toContain('app_cache_size{kind="cache",name="prom-cache"} 2');
+    expect(text).toContain('# TYPE app_cache_evictions_total counter');
+    expect(text).toContain('app_pool_size{kind="pool",name="prom-pool"} 4');
+    expect(text).toContain('app_pool_borrowed{kind="pool",name="prom-pool"} 3');
+    expect(text).toContain('app_pool_pending{kind="pool",name="prom-pool"} 2');
+    expect(text).toContain('app_pool_timeouts_total{kind="pool",name="prom-pool"} 1');
+    expect(text).toContain('app_emitter_listeners{kind="emitter",name="prom-emitter"} 5');
+    expect(text).toContain('app_primitive_stat{kind="cache",name="prom-cache",stat="sets"} 2');
+    expect(text).toMatch(/app_primitives\{kind="pool"\} \d+/);
+    expect(text).toMatch(/app_memory_pressure_ratio 0\.\d+/);
+    expect(binding.names).toContain('app_memory_effective_limit_bytes');
+
+    // Values are read at scrape time.
+    map.set('c', '3');
+    pool.borrowed = 0;
+    const again = await registry.metrics();
+    expect(again).toContain('app_cache_size{kind="cache",name="prom-cache"} 3');
+    expect(again).toContain('app_pool_borrowed{kind="pool",name="prom-pool"} 0');
+
+    // A disposed primitive's series disappear.
+    map.dispose();
+    expect(await registry.metrics()).not.toContain('name="prom-cache"');
+  });
+
+  it('never keeps a primitive alive', async () => {
+    const registry = new Registry();
+    using _binding = await registerMetrics(registry);
+    await expectCollected(async () => {
+      const cache = new TinyCache('prom-weak');
+      expect(await registry.metrics()).toContain('leakproof_cache_size{kind="cache",name="prom-weak"} 1');
+      return cache;
+    });
+    expect(await registry.metrics()).not.toContain('prom-weak');
+  });
+
+  it('unregisters what it registered, and leaves nothing half-registered on a clash', async () => {
+    const registry = new Registry();
+    const binding = await registerMetrics(registry, { client: promClient });
+    await expect(registerMetrics(registry)).rejects.toThrow(/already been registered/);
+    expect(registry.getMetricsAsArray()).toHaveLength(binding.names.length);
+    binding.unregister();
+    binding.unregister();
+    expect(registry.getMetricsAsArray()).toHaveLength(0);
+    // Free again: a second registration now works.
+    (await registerMetrics(registry)).unregister();
+  });
+
+  it('explains a missing prom-client', async () => {
+    const missing = Object.assign(new Error("Cannot find package 'prom-client'"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
+    await expect(loadPromClient(() => Promise.reject(missing))).rejects.toMatchObject({
+      code: 'ERR_MISSING_PEER_DEPENDENCY',
+      message: expect.stringContaining('npm install prom-client'),
+      cause: missing,
+    });
+    expect(typeof (await loadPromClient()).Gauge).toBe('function');
+  });
+
+  it('rejects bad arguments', async () => {
+    await expect(registerMetrics({} as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    await expect(registerMetrics(new Registry(), { prefix: 'bad-prefix' })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
+  });
+});
