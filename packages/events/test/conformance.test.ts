@@ -342,6 +342,9 @@ describe('conformance with node:events', () => {
   conform('class extends works, with options and subclass methods', (m) => {
     class Store extends m.EventEmitter {
       items: string[] = [];
+      constructor(options?: object) {
+        super(options);
+      }
       add(item: string) {
         this.items.push(item);
         this.emit('added', item);
