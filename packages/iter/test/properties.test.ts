@@ -144,7 +144,10 @@ describe('properties: output equals the array computation; every source closes e
                     ),
                     size,
                   ),
-                  (batch) => wait(batch.length % 3, batch.length === 0 ? 0 : 1).then?.(() => batch) ?? batch,
+                  (batch, { index }) => {
+                    const done = wait(index % 3, 0);
+                    return typeof done === 'number' ? batch : done.then(() => batch);
+                  },
                   { concurrency },
                 ),
                 (batch) => batch,
