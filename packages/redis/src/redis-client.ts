@@ -17,9 +17,9 @@ let ioredis: IoredisModule | undefined;
 
 function loadIoredis(): IoredisModule {
   if (ioredis !== undefined) return ioredis;
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
   try {
-    ioredis = req('ioredis') as IoredisModule;
+    // Resolved from this package (the CJS build shims import.meta.url), never from a global `require`.
+    ioredis = createRequire(import.meta.url)('ioredis') as IoredisModule;
   } catch (error) {
     throw new LeakproofError(
       'ERR_MISSING_PEER_DEPENDENCY',
