@@ -19,6 +19,14 @@ export interface AssertNoLeakOptions extends MeasureGrowthOptions {
    */
   readonly maxBytesPerOp?: number;
   /**
+   * Smallest total growth over the measured operations (`bytesPerOp × ops`) that counts as a
+   * leak, in bytes. Below it a slope is indistinguishable from the JIT's own bookkeeping
+   * (optimised code metadata, feedback), which adds some 10–20 KB in a fresh process. With
+   * few operations this, not `maxBytesPerOp`, sets the detection floor.
+   * @default 32768
+   */
+  readonly minGrowthBytes?: number;
+  /**
    * On failure, write a heap snapshot: `true` for Node's default file name in the working
    * directory, or a file path. The path is in the error's message and `snapshotPath`.
    * @default false
@@ -28,8 +36,9 @@ export interface AssertNoLeakOptions extends MeasureGrowthOptions {
 
 /**
  * Measures `fn` like {@link measureGrowth} and throws {@link LeakDetectedError}
- * (`ERR_LEAK_DETECTED`) when both signals agree there is a leak: the robust slope exceeds
- * `maxBytesPerOp` and the Mann–Kendall test finds memory rising. Resolves with the
+ * (`ERR_LEAK_DETECTED`) when the signals agree there is a leak: the robust slope exceeds
+ * `maxBytesPerOp`, the growth it implies exceeds `minGrowthBytes`, and the Mann–Kendall test
+ * finds memory rising. Resolves with the
  * measurement otherwise. Being a plain async assertion, it reads the same in vitest, jest
  * and `node:test`.
  *
@@ -49,15 +58,29 @@ export async function assertNoLeak(fn: Operation, options?: AssertNoLeakOptions)
     0,
     Number.MAX_SAFE_INTEGER,
   );
+  const minGrowthBytes = validateNumber(
+    opts.minGrowthBytes ?? 32_768,
+    'minGrowthBytes',
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
   const heapSnapshot = validateSnapshotOption(opts.heapSnapshot);
   const measurement = await runMeasurement(fn, resolveMeasureOptions(opts));
-  if (isLeak(measurement, maxBytesPerOp)) {
+  if (isLeak(measurement, maxBytesPerOp, minGrowthBytes)) {
     throw new LeakDetectedError(measurement, maxBytesPerOp, takeSnapshot(heapSnapshot));
   }
   return measurement;
 }
 
-/** The verdict: both the slope and the trend test must say "growing". */
-function isLeak(measurement: GrowthMeasurement, maxBytesPerOp: number): boolean {
-  return measurement.bytesPerOp > maxBytesPerOp && measurement.trend.direction === 'increasing';
+/** @internal The verdict: the slope, the total it adds up to and the trend test must all say "growing". */
+export function isLeak(
+  measurement: GrowthMeasurement,
+  maxBytesPerOp: number,
+  minGrowthBytes: number,
+): boolean {
+  return (
+    measurement.bytesPerOp > maxBytesPerOp &&
+    measurement.growthBytes > minGrowthBytes &&
+    measurement.trend.direction === 'increasing'
+  );
 }

@@ -10,6 +10,7 @@ export {
   type MemoryGovernorStats,
 } from './govern-memory.js';
 export { LeakDetectedError } from './leak-detected-error.js';
+export { type MatcherResult, memwatchMatchers } from './matchers.js';
 export {
   type GrowthMeasurement,
   type MeasureGrowthOptions,
