@@ -208,7 +208,7 @@ export class BoundedMap<K, V> implements Map<K, V> {
 
   /** The value for `key`, making it the most recently used; `undefined` when absent or expired. */
   get(key: K): V | undefined {
-    const value = this.#lru.get(key === undefined ? UNDEFINED_KEY : (key as object), this.#readOptions);
+    const value = this.#lru.get(key === undefined ? UNDEFINED_KEY : (key as object));
     if (value === undefined) {
       this.#misses++;
       // A miss may have removed an expired entry: report it.
@@ -359,7 +359,7 @@ export class BoundedMap<K, V> implements Map<K, V> {
     }
     if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
     if (signal?.aborted) return Promise.reject(abortError(signal));
-    const value = this.#lru.get(key === undefined ? UNDEFINED_KEY : (key as object), this.#readOptions);
+    const value = this.#lru.get(key === undefined ? UNDEFINED_KEY : (key as object));
     if (value !== undefined) {
       this.#hits++;
       return Promise.resolve((value === UNDEFINED_VALUE ? undefined : value) as V);
