@@ -47,6 +47,8 @@ describe('safeJsonParse', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const text = JSON.stringify(value);
+        // fast-check does generate `__proto__` keys: those are the ones dropped on purpose.
+        fc.pre(!text.includes('"__proto__"') && !text.includes('"constructor"'));
         expect(safeJsonParse(text)).toEqual(JSON.parse(text));
       }),
     );
