@@ -50,6 +50,22 @@ describe('assertNoLeak', () => {
     expect(m.bytesPerOp).toBeGreaterThan(20);
   });
 
+  it('needs the growth to add up to minGrowthBytes before calling it a leak', async () => {
+    // A linked list: exactly one 40-byte node per operation, no stepwise array growth.
+    let head: { next: unknown; i: number } | undefined;
+    const grow = (i: number): void => {
+      head = { next: head, i };
+    };
+    const few = { opsPerSample: 60, samples: 5 }; // 300 ops: about 12 KB in all
+    const m = await assertNoLeak(grow, few);
+    expect(m.bytesPerOp).toBeGreaterThan(30);
+    expect(m.growthBytes).toBeLessThan(16_384);
+    await expect(assertNoLeak(grow, { ...few, minGrowthBytes: 2048 })).rejects.toMatchObject({
+      code: 'ERR_LEAK_DETECTED',
+    });
+    expect(head).toBeDefined();
+  });
+
   it('writes a heap snapshot on failure when asked', async () => {
     const path = join(tmpdir(), `memwatch-${process.pid}-${Date.now()}.heapsnapshot`);
     try {
@@ -76,6 +92,9 @@ describe('assertNoLeak', () => {
     });
     await expect(assertNoLeak(fn, { heapSnapshot: 3 as never })).rejects.toMatchObject({
       code: 'ERR_INVALID_ARG_TYPE',
+    });
+    await expect(assertNoLeak(fn, { minGrowthBytes: -1 })).rejects.toMatchObject({
+      code: 'ERR_OUT_OF_RANGE',
     });
     await expect(assertNoLeak(fn, { samples: 1 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     await expect(assertNoLeak(null as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
