@@ -171,6 +171,12 @@ class ChunkStage<T> extends BaseStage<T[]> {
         this.fail(error);
         return;
       }
+      // Hot path: the batch is still filling for a waiting next(): read on directly.
+      if (this.#ready.length === 0 && !this.#due && this.waiting > 0) {
+        this.#reading = true;
+        this.#reader.nextAsync().then(this.#onRead, this.#onReadError);
+        return;
+      }
     }
     this.pump();
   };
