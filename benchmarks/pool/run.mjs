@@ -115,7 +115,10 @@ for (const w of workloads) {
       teardown: () => pool.close(),
     };
   });
-  const results = ratiosTo(await compare(candidates, { ...timing, async: true, batch: w.batch }), '@leakproof/pool');
+  const results = ratiosTo(
+    await compare(candidates, { ...timing, async: true, batch: w.batch }),
+    '@leakproof/pool',
+  );
   tables.push({
     title: w.title,
     columns: ['pool', 'ops/s', 'min', 'max', '@leakproof/pool ÷ this'],

@@ -86,7 +86,10 @@ export interface PoolOptions {
   readonly maxLifetimeMs?: number | undefined;
   /** A resource is destroyed after this many leases. @default Infinity */
   readonly maxUses?: number | undefined;
-  /** Validate a resource before lending it. @default true when `factory.validate` exists */
+  /**
+   * Validate a resource before lending it again (a resource fresh from `create` is lent
+   * without a check). @default true when `factory.validate` exists
+   */
   readonly validateOnBorrow?: boolean | undefined;
   /** Validate a resource when it comes back. @default false */
   readonly validateOnReturn?: boolean | undefined;

@@ -539,7 +539,10 @@ export class Pool<T> implements AsyncDisposable {
       while (waiters.size > this.#validating) {
         const slot = this.#takeIdle();
         if (slot === undefined) break;
-        this.#validate(slot, true);
+        // A resource never lent is fresh from create: checking it again could only turn a
+        // validate that always fails into a create-validate-destroy loop.
+        if (slot.uses === 0) this.#handTo(waiters.shift()!, slot);
+        else this.#validate(slot, true);
       }
     } else {
       while (waiters.size > 0) {
