@@ -1,3 +1,4 @@
+import diagnostics_channel from 'node:diagnostics_channel';
 import { BoundedMap } from '@leakproof/cache';
 import { listPrimitives } from '@leakproof/core';
 import { MemoryCache, RedisCache, TieredCache } from '@leakproof/redis';
@@ -318,5 +319,46 @@ describe('TieredCache lifecycle and options', () => {
     );
     await expect(cache.get('a')).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
     await expect(cache.set('a', { id: 'a', price: 1 })).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+  });
+});
+
+describe('TieredCache diagnostics', () => {
+  it('publishes hits per tier, misses, invalidations sent and received, and bus state', async () => {
+    const { instance } = fleet('diag');
+    const events: Array<[string, Record<string, unknown>]> = [];
+    const names = ['hit', 'miss', 'invalidation-sent', 'invalidation-received', 'bus'];
+    const listeners = names.map((event) => {
+      const listener = (message: unknown) => events.push([event, message as Record<string, unknown>]);
+      diagnostics_channel.subscribe(`leakproof:redis:${event}`, listener);
+      return () => diagnostics_channel.unsubscribe(`leakproof:redis:${event}`, listener);
+    });
+    try {
+      const a = await instance({ name: 'diag-a' });
+      const b = await instance({ name: 'diag-b' });
+      await a.set('k', { id: 'k', price: 1 });
+      await waitFor(
+        () => events.some(([e, m]) => e === 'invalidation-received' && m.name === 'diag-b'),
+        'b to receive',
+      );
+      await b.get('k');
+      await b.get('k');
+      await b.get('none');
+      const mine = events.filter(([, m]) => m.name === 'diag-a' || m.name === 'diag-b');
+      expect(mine).toContainEqual(['bus', expect.objectContaining({ name: 'diag-a', state: 'up' })]);
+      expect(mine).toContainEqual([
+        'invalidation-sent',
+        expect.objectContaining({ name: 'diag-a', keys: ['k'] }),
+      ]);
+      expect(mine).toContainEqual([
+        'invalidation-received',
+        expect.objectContaining({ name: 'diag-b', keys: ['k'], from: a.instanceId }),
+      ]);
+      expect(mine).toContainEqual(['hit', { name: 'diag-b', tier: 'l2', key: 'k' }]);
+      expect(mine).toContainEqual(['hit', { name: 'diag-b', tier: 'l1', key: 'k' }]);
+      expect(mine).toContainEqual(['miss', { name: 'diag-b', key: 'none' }]);
+      expect(mine.some(([e, m]) => e === 'invalidation-received' && m.name === 'diag-a')).toBe(false);
+    } finally {
+      for (const off of listeners) off();
+    }
   });
 });
