@@ -65,6 +65,8 @@ export interface ScopeState {
   emitters: NodeEmitterFields[] | undefined;
   lastEmitter: object | undefined;
   registration: Registration | undefined;
+  /** Registered with the leak detector (see {@link watch}). */
+  watched: boolean;
 }
 
 const leakChannel = diagnosticsChannel('events', 'scope-leaked');
@@ -120,6 +122,7 @@ export function createState(
     emitters: undefined,
     lastEmitter: undefined,
     registration: undefined,
+    watched: false,
   };
   if (parent !== undefined) {
     if (parent.disposed) throw new ScopeDisposedError();
@@ -138,8 +141,43 @@ export function createState(
     if (owned === undefined) ownedBySignal.set(signal, (owned = new Map()));
     owned.set(state, scope);
   }
-  leaks.register(scope, state, state);
+  watch(scope, state);
   return state;
+}
+
+// Registering with a FinalizationRegistry (and unregistering on dispose) costs about as
+// much as adding and removing a handful of listeners. A scope disposed before the current
+// macrotask ends cannot have been dropped undisposed, so registration waits for the next
+// turn of the event loop and is skipped for scopes already disposed by then.
+let pending: Array<object | ScopeState> = [];
+let flushScheduled = false;
+
+function watch(scope: object, state: ScopeState): void {
+  pending.push(scope, state);
+  // A long synchronous run must not hold thousands of disposed scopes for the GC to trace:
+  // flush every 256 scopes (the ones still live by then get registered).
+  if (pending.length >= 512) {
+    flushPending();
+    return;
+  }
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      flushPending();
+    }).unref();
+  }
+}
+
+function flushPending(): void {
+  const list = pending;
+  pending = [];
+  for (let i = 0; i < list.length; i += 2) {
+    const state = list[i + 1] as ScopeState;
+    if (state.disposed) continue;
+    leaks.register(list[i]!, state, state);
+    state.watched = true;
+  }
 }
 
 function isEmitter(target: object): target is EmitterTarget {
@@ -287,7 +325,10 @@ function combine(previous: { error: unknown } | undefined, error: unknown): { er
 export function disposeState(state: ScopeState): void {
   if (state.disposed) return;
   state.disposed = true;
-  leaks.unregister(state);
+  if (state.watched) {
+    state.watched = false;
+    leaks.unregister(state);
+  }
   let failure: { error: unknown } | undefined;
   const children = state.children;
   if (children !== undefined) {

@@ -22,7 +22,6 @@ import type { DefaultEventMap, EventMap } from './types.js';
  */
 export interface EventEmitterConstructor extends EventEmitterCallable {
   new <T extends EventMap<T> = DefaultEventMap>(options?: EventEmitterOptions): EventEmitterInstance<T>;
-  readonly prototype: EventEmitterInstance;
   /** The constructor itself, as `require('events').EventEmitter`. */
   readonly EventEmitter: EventEmitterConstructor;
   readonly once: typeof once;

@@ -1,0 +1,95 @@
+// Runs the BUILT package in child processes, the way users load it: require() and import.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const built = existsSync(new URL('../dist/index.cjs', import.meta.url));
+
+function run(args: string[], source: string): string {
+  return execFileSync(process.execPath, [...args, source], { cwd: packageDir, encoding: 'utf8' }).trim();
+}
+
+describe.runIf(built)('the built package (run `npx pnpm@10 build` first)', () => {
+  it("require('@leakproof/events') is the EventEmitter constructor, like require('events')", () => {
+    const out = run(
+      ['-e'],
+      `
+      const EventEmitter = require('@leakproof/events');
+      const events = require('node:events');
+      const util = require('node:util');
+      const e = new EventEmitter();
+      let got;
+      e.on('x', (v) => { got = v; });
+      e.emit('x', 1);
+      function Legacy() { EventEmitter.call(this); }
+      util.inherits(Legacy, EventEmitter);
+      const l = new Legacy();
+      l.on('y', () => {});
+      const missing = Object.getOwnPropertyNames(events).filter((k) => !(k in EventEmitter));
+      console.log(JSON.stringify({
+        type: typeof EventEmitter,
+        got,
+        self: EventEmitter.EventEmitter === EventEmitter,
+        once: typeof EventEmitter.once,
+        on: typeof EventEmitter.on,
+        createScope: typeof EventEmitter.createScope,
+        defaultMaxListeners: EventEmitter.defaultMaxListeners,
+        errorMonitor: EventEmitter.errorMonitor === events.errorMonitor,
+        legacy: l.listenerCount('y'),
+        isNodeEmitter: e instanceof events,
+        missing,
+      }));
+      `,
+    );
+    expect(JSON.parse(out)).toEqual({
+      type: 'function',
+      got: 1,
+      self: true,
+      once: 'function',
+      on: 'function',
+      createScope: 'function',
+      defaultMaxListeners: 10,
+      errorMonitor: true,
+      legacy: 1,
+      isNodeEmitter: true,
+      missing: [],
+    });
+  });
+
+  it('import gives the default and every named export of node:events', () => {
+    const out = run(
+      ['--input-type=module', '-e'],
+      `
+      import EventEmitter, * as ours from '@leakproof/events';
+      import * as events from 'node:events';
+      const missing = Object.keys(events).filter((k) => !(k in ours));
+      const e = new EventEmitter();
+      const p = ours.once(e, 'ready');
+      e.emit('ready', 'ok');
+      console.log(JSON.stringify({ missing, same: ours.EventEmitter === EventEmitter, value: await p }));
+      `,
+    );
+    expect(JSON.parse(out)).toEqual({ missing: [], same: true, value: ['ok'] });
+  });
+
+  it('a CommonJS program runs unchanged with events swapped for @leakproof/events', () => {
+    const program = (module: string) => `
+      const EventEmitter = require('${module}');
+      const { once } = require('${module}');
+      class Job extends EventEmitter {}
+      const job = new Job();
+      const order = [];
+      job.on('newListener', (n) => order.push('new:' + n));
+      job.prependListener('step', () => order.push('first'));
+      job.on('step', () => order.push('second'));
+      job.once('step', () => order.push('once'));
+      job.emit('step'); job.emit('step');
+      try { job.emit('error', new Error('x')); } catch (e) { order.push('threw:' + e.message); }
+      once(job, 'done').then((args) => { order.push('done:' + args); console.log(JSON.stringify(order)); });
+      job.emit('done', 7);
+    `;
+    expect(run(['-e'], program('@leakproof/events'))).toBe(run(['-e'], program('events')));
+  });
+});

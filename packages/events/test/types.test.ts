@@ -1,0 +1,56 @@
+import type { EventEmitter as NodeEventEmitter } from 'node:events';
+import { createScope, type EmitterScope, EventEmitter, type ListenerScope } from '@leakproof/events';
+import { describe, expectTypeOf, it } from 'vitest';
+
+interface Order {
+  id: string;
+}
+
+describe('types', () => {
+  it('an event map checks event names and argument tuples', () => {
+    const orders = new EventEmitter<{ order: [Order]; closed: [] }>();
+    orders.on('order', (order) => expectTypeOf(order).toEqualTypeOf<Order>());
+    orders.on('order', (order) => void order, { signal: new AbortController().signal });
+    orders.emit('order', { id: 'a' });
+    orders.emit('closed');
+    // @ts-expect-error unknown event
+    orders.on('nope', () => {});
+    // @ts-expect-error wrong argument type
+    orders.emit('order', 42);
+    // @ts-expect-error missing argument
+    orders.emit('order');
+    expectTypeOf(orders.scope()).toEqualTypeOf<EmitterScope<{ order: [Order]; closed: [] }>>();
+    orders.scope().on('order', (order) => expectTypeOf(order).toEqualTypeOf<Order>());
+    // @ts-expect-error unknown event on a bound scope
+    orders.scope().on('nope', () => {});
+  });
+
+  it('an untyped emitter accepts any event and listener, like node:events', () => {
+    const e = new EventEmitter();
+    e.on('anything', (a: string, b: number) => void [a, b]);
+    e.emit('anything', 'x', 1);
+    expectTypeOf(e.getListenerLimit()).toEqualTypeOf<number>();
+    expectTypeOf(e.stats().listeners).toEqualTypeOf<number>();
+  });
+
+  it('is assignable to Node types and usable as a base class', () => {
+    const e: NodeEventEmitter = new EventEmitter();
+    const typed: NodeEventEmitter<{ a: [number] }> = new EventEmitter<{ a: [number] }>();
+    class Store extends EventEmitter<{ saved: [string] }> {
+      save(key: string) {
+        this.emit('saved', key);
+      }
+    }
+    const s = new Store({ name: 'store', listenerLimit: 10 });
+    s.on('saved', (key) => expectTypeOf(key).toEqualTypeOf<string>());
+    expectTypeOf(s).toMatchTypeOf<NodeEventEmitter>();
+    void [e, typed];
+  });
+
+  it('statics and helpers are typed', () => {
+    expectTypeOf(EventEmitter.once).returns.resolves.toBeArray();
+    expectTypeOf(EventEmitter.createScope).returns.toEqualTypeOf<ListenerScope>();
+    expectTypeOf(createScope().on).returns.toEqualTypeOf<ListenerScope>();
+    expectTypeOf(EventEmitter.defaultMaxListeners).toEqualTypeOf<number>();
+  });
+});
