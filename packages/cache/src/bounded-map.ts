@@ -109,6 +109,14 @@ type Engine = LRUCache<object, object>;
 
 const noop = (): void => {};
 
+// Module-level, not closures in the constructor: a closure there would share the
+// constructor's context (which holds `this` for the engine's dispose hook), and the
+// registry would then keep every map alive.
+const readStats = (target: { stats(): CacheStats }): CacheStats => target.stats();
+const compactBy = (target: { compact(fraction: number): number }, fraction: number): void => {
+  target.compact(fraction);
+};
+
 /**
  * A `Map` with a hard bound: at most `max` entries and/or `maxBytes` bytes, least recently
  * used evicted first, optional per-entry `ttl`. It implements `Map<K, V>`, so it goes
@@ -197,10 +205,8 @@ export class BoundedMap<K, V> implements Map<K, V> {
       this.#registration = registerPrimitive<BoundedMap<K, V>>(this, {
         kind: 'cache',
         name: bounds.name,
-        stats: (map) => map.stats(),
-        compact: (map, fraction) => {
-          map.compact(fraction);
-        },
+        stats: readStats,
+        compact: compactBy,
       });
       this.name = this.#registration.name;
     }

@@ -63,10 +63,8 @@ export class BoundedSet<T> implements Set<T> {
     this.#registration = registerPrimitive<BoundedSet<T>>(this, {
       kind: 'set',
       name: input.name,
-      stats: (set) => set.stats(),
-      compact: (set, fraction) => {
-        set.compact(fraction);
-      },
+      stats: readStats,
+      compact: compactBy,
     });
     this.name = this.#registration.name;
   }
@@ -156,6 +154,12 @@ export class BoundedSet<T> implements Set<T> {
     this.dispose();
   }
 }
+
+// Module-level so the registry's strong reference to them cannot capture the set.
+const readStats = (set: { stats(): CacheStats }): CacheStats => set.stats();
+const compactBy = (set: { compact(fraction: number): number }, fraction: number): void => {
+  set.compact(fraction);
+};
 
 function memberSize(_: true, value: unknown): number {
   return estimateSize(value);

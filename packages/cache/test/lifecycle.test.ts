@@ -1,5 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
-import { BoundedMap } from '@leakproof/cache';
+import { BoundedMap, BoundedSet, memoize } from '@leakproof/cache';
 import { listPrimitives } from '@leakproof/core';
 import { describe, expect, it } from 'vitest';
 
@@ -69,5 +69,28 @@ describe('registry, stats, diagnostics, dispose', () => {
     expect(map.get('a')).toBeUndefined();
     map.dispose();
     expect(() => map.set('b', 2)).toThrow(expect.objectContaining({ code: 'ERR_DISPOSED' }));
+  });
+
+  // The registry and the sweep timer must hold a cache weakly: one nobody disposed is collectable.
+  it.each([
+    ['a BoundedMap', () => new BoundedMap<string, number>({ max: 5 })],
+    [
+      'a BoundedMap with a running sweep and onEvict',
+      () => new BoundedMap({ max: 5, ttl: 60_000, onEvict() {} }).set('a', 1),
+    ],
+    ['a BoundedSet with a running sweep', () => new BoundedSet<string>({ max: 5, ttl: 60_000 }).add('a')],
+    ['a memoize cache', () => memoize((x: number) => x, { max: 5, ttl: 60_000 }).cache],
+  ])('%s that nobody disposed can be garbage-collected', async (_, make) => {
+    let target: object | undefined = make();
+    const ref = new WeakRef(target);
+    target = undefined;
+    let collected = false;
+    for (let i = 0; i < 50 && !collected; i++) {
+      // A WeakRef target lives to the end of the job that deref'd it: collect after a timer turn.
+      await new Promise((r) => setTimeout(r, 0));
+      (globalThis.gc as () => void)();
+      collected = ref.deref() === undefined;
+    }
+    expect(collected).toBe(true);
   });
 });
