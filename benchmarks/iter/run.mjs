@@ -2,12 +2,14 @@
 // streaming-iterables' parallelMap and Node's Readable.map at the same concurrency; then
 // read-ahead and retained heap of each with a stalled consumer.
 // Run: npx pnpm@10 build && node --expose-gc benchmarks/iter/run.mjs
+import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { setImmediate as immediate } from 'node:timers/promises';
-import { chunk, mapConcurrent } from '@leakproof/iter';
+import { chunk, forEach, mapConcurrent } from '@leakproof/iter';
 import { pMapIterable } from 'p-map';
 import { parallelMap } from 'streaming-iterables';
-import { compare, fmt, heapAfterGC, ratiosTo, writeSuite } from '../lib/harness.mjs';
+import { compare, fmt, heapAfterGC, ratiosTo, resultsDir, writeSuite } from '../lib/harness.mjs';
+import { lineChart } from './chart.mjs';
 
 const quick = process.argv.includes('--quick');
 const timing = quick ? { timeMs: 100, rounds: 3, warmupMs: 50 } : { timeMs: 300, rounds: 5, warmupMs: 150 };
@@ -125,6 +127,54 @@ async function stalled(name, make) {
 const stalls = [];
 for (const [name, make] of Object.entries(impls)) stalls.push(await stalled(name, make));
 
+// ---------------------------------------------------------------- heap over rows (chart)
+// The report shape: rows through chunk + mapConcurrent + forEach, against collecting every
+// row into an array first. Heap after a forced GC every 100k rows.
+const ROWS = quick ? 500_000 : 2_000_000;
+const STEP = 100_000;
+function* rows(count) {
+  for (let id = 0; id < count; id++) yield { id, qty: id % 7 };
+}
+const sumQty = (batch) => batch.reduce((n, r) => n + r.qty, 0);
+const streamedPoints = [];
+{
+  const base = heapAfterGC();
+  let seen = 0;
+  streamedPoints.push([0, 0]);
+  await forEach(
+    mapConcurrent(chunk(rows(ROWS), 1000), async (batch) => sumQty(batch), { concurrency: 4 }),
+    () => {
+      seen += 1000;
+      if (seen % STEP === 0) streamedPoints.push([seen, (heapAfterGC() - base) / 2 ** 20]);
+    },
+  );
+}
+const collectedPoints = [];
+{
+  const base = heapAfterGC();
+  const all = [];
+  collectedPoints.push([0, 0]);
+  for (const row of rows(ROWS)) {
+    all.push(row);
+    if (all.length % STEP === 0) collectedPoints.push([all.length, (heapAfterGC() - base) / 2 ** 20]);
+  }
+  sumQty(all);
+}
+const chartFile = 'iter-heap.svg';
+writeFileSync(
+  new URL(chartFile, resultsDir),
+  lineChart({
+    title: `Heap after GC while building a report over ${fmt(ROWS)} rows`,
+    xLabel: 'rows processed',
+    yLabel: 'retained heap (MB)',
+    series: [
+      { name: 'leakproof: chunk + mapConcurrent + forEach', points: streamedPoints },
+      { name: 'collect every row into an array first', points: collectedPoints },
+    ],
+  }),
+);
+const lastOf = (points) => points[points.length - 1][1];
+
 // ---------------------------------------------------------------- report
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const ratioCell = (r) => `${r.ratio.toFixed(2)}x`;
@@ -166,7 +216,24 @@ writeSuite('iter', {
       rows: stalls.map((s) => [s.name, String(s.readAhead), mb(s.heldBytes)]),
       note: `Ours must be the smallest or tied: leakproof reads ${ours.readAhead} ahead (smallest: ${smallest}).`,
     },
+    {
+      title: `Retained heap after ${fmt(ROWS)} rows (see ${chartFile})`,
+      columns: ['version', 'heap after GC at the end', 'bytes per row'],
+      rows: [
+        [
+          'leakproof chunk + mapConcurrent + forEach',
+          `${lastOf(streamedPoints).toFixed(1)} MB`,
+          ((lastOf(streamedPoints) * 2 ** 20) / ROWS).toFixed(2),
+        ],
+        [
+          'collect every row into an array first',
+          `${lastOf(collectedPoints).toFixed(1)} MB`,
+          ((lastOf(collectedPoints) * 2 ** 20) / ROWS).toFixed(2),
+        ],
+      ],
+    },
   ],
+  charts: [chartFile],
   notes: [
     'Each figure is the median of interleaved rounds in one process (benchmarks/lib/harness.mjs).',
     "Readable.map reads through Readable.from's own object buffer (highWaterMark 16) as well as its map queue.",

@@ -1,5 +1,6 @@
 import { validateBoolean, validateFunction, validatePositiveInteger } from '@leakproof/core';
 import { stageOptions } from './options.js';
+import { OrderedSlots } from './ordered-slots.js';
 import { Reader, type Source, validateSource } from './source.js';
 import { BaseStage, type Stage, type StageOptions } from './stage.js';
 import { isPromiseLike, toPromise } from './util.js';
@@ -29,9 +30,8 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
   readonly #fn: (item: T, context: WorkContext) => U | PromiseLike<U>;
   readonly #concurrency: number;
   readonly #ordered: boolean;
-  /** Ordered: results by `index % concurrency`; unordered: a FIFO of ready results. */
-  readonly #slots: U[];
-  readonly #filled: Uint8Array;
+  /** Ordered: results by source position; unordered: a FIFO of ready results. */
+  readonly #slots = new OrderedSlots<U>();
   #queue: U[] = [];
   #queueHead = 0;
   #started = 0;
@@ -49,8 +49,6 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
     this.#fn = fn;
     this.#concurrency = o.concurrency;
     this.#ordered = o.ordered ?? true;
-    this.#slots = this.#ordered ? new Array<U>(o.concurrency) : [];
-    this.#filled = new Uint8Array(this.#ordered ? o.concurrency : 0);
     this.#reader = new Reader(source);
   }
 
@@ -66,13 +64,9 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
     // Hand out what is ready.
     while (this.waiting > 0) {
       if (this.#ordered) {
-        const slot = this.#yielded % this.#concurrency;
-        if (this.#filled[slot] === 0) break;
-        const value = this.#slots[slot]!;
-        this.#slots[slot] = undefined as U;
-        this.#filled[slot] = 0;
+        if (!this.#slots.ready) break;
         this.#yielded++;
-        this.deliver(value);
+        this.deliver(this.#slots.shift());
       } else {
         if (this.#queueHead === this.#queue.length) break;
         const value = this.#queue[this.#queueHead]!;
@@ -119,15 +113,13 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
   }
 
   protected release(): Promise<void> {
-    this.#slots.fill(undefined as U);
+    this.#slots.clear();
     this.#queue = [];
     return this.#reader.close();
   }
 
   #hasReady(): boolean {
-    return this.#ordered
-      ? this.#filled[this.#yielded % this.#concurrency] === 1
-      : this.#queueHead < this.#queue.length;
+    return this.#ordered ? this.#slots.ready : this.#queueHead < this.#queue.length;
   }
 
   /** Starts `fn` on one item; false when that failed the stage. */
@@ -154,9 +146,7 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
 
   #store(index: number, value: U): void {
     if (this.#ordered) {
-      const slot = index % this.#concurrency;
-      this.#slots[slot] = value;
-      this.#filled[slot] = 1;
+      this.#slots.set(index, value);
     } else {
       this.#queue.push(value);
     }

@@ -2,6 +2,12 @@ import { mapConcurrent, toArray } from '@leakproof/iter';
 import { describe, expect, test } from 'vitest';
 import { probe, range, sleep } from './helpers.js';
 
+function heapAfterGC(): number {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 describe('mapConcurrent', () => {
   test('ordered output follows the source even when later items finish first', async () => {
     const out = await toArray(
@@ -97,5 +103,29 @@ describe('mapConcurrent', () => {
     const results = await Promise.all([stage.next(), stage.next(), stage.next(), stage.next(), stage.next()]);
     expect(results.map((r) => r.value)).toEqual([0, 1, 2, 3, undefined]);
     expect(results[4]!.done).toBe(true);
+  });
+
+  test('a huge concurrency allocates nothing up front: memory follows what is held', async () => {
+    const before = heapAfterGC();
+    const stages = range(20).map(() => mapConcurrent(range(10), async (x) => x, { concurrency: 2 ** 24 }));
+    for (const stage of stages) await stage.next();
+    const held = heapAfterGC() - before;
+    expect(held).toBeLessThan(1024 * 1024); // a 2^24 slot table would be 128 MB per stage
+    for (const stage of stages) await stage.return(undefined);
+  });
+
+  test('ordered output with many results held out of order (the ring grows)', async () => {
+    const out = await toArray(
+      mapConcurrent(
+        range(300),
+        async (x) => {
+          await sleep(x < 100 ? 20 - (x % 20) : 0);
+          return x;
+        },
+        { concurrency: 100 },
+      ),
+      { max: 300 },
+    );
+    expect(out).toEqual(range(300));
   });
 });

@@ -92,7 +92,7 @@ describe('properties: output equals the array computation; every source closes e
         items,
         delays,
         delays,
-        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 40 }),
         fc.boolean(),
         stopAt,
         async (xs, ds, fnDelays, concurrency, ordered, stop) => {
