@@ -30,7 +30,9 @@ export function createProductCache({
     timeoutMs: 250,
     name: 'soak-l2',
   });
-  const tiered = new TieredCache<Product>({ l1: { max: 500, ttl: 5_000 }, l2, name: 'soak-products' });
+  // L1 entries live 5 s at most (`l1MaxTtl`; TieredCache sets each L1 entry's ttl itself), so
+  // reads keep going through to L2 as well.
+  const tiered = new TieredCache<Product>({ l1: { max: 500 }, l2, l1MaxTtl: 5_000, name: 'soak-products' });
   return {
     tiered,
     getOrLoad: (key, loader) => tiered.getOrLoad(key, () => loader()),
