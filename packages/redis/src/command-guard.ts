@@ -22,6 +22,9 @@ export class CommandGuard {
   rejected = 0;
 
   #everReady = false;
+  #deadlines: Deadline[] = [];
+  #head = 0;
+  #timer: NodeJS.Timeout | undefined;
   #ready: Promise<void> | undefined;
 
   constructor(
@@ -96,37 +99,37 @@ export class CommandGuard {
     }
     this.pending++;
     return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        this.timeouts++;
-        this.failures++;
-        const error = new RedisUnavailableError(
-          `${this.what}: Redis did not answer within ${this.timeoutMs} ms`,
-          {
-            cause: new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`, this.timeoutMs),
-          },
-        );
-        this.breaker.failure(error);
-        reject(error);
-      }, this.timeoutMs);
-      timer.unref();
+      const deadline: Deadline = {
+        at: performance.now() + this.timeoutMs,
+        settled: false,
+        expire: () => {
+          this.timeouts++;
+          this.failures++;
+          const error = new RedisUnavailableError(
+            `${this.what}: Redis did not answer within ${this.timeoutMs} ms`,
+            {
+              cause: new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`, this.timeoutMs),
+            },
+          );
+          this.breaker.failure(error);
+          reject(error);
+        },
+      };
+      this.#track(deadline);
       promise.then(
         (value) => {
           // `pending` counts commands until the client settles them, so the bound holds
           // even for commands whose callers already timed out.
           this.pending--;
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
+          if (deadline.settled) return;
+          this.#settle(deadline);
           this.breaker.success();
           resolve(value);
         },
         (cause: unknown) => {
           this.pending--;
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
+          if (deadline.settled) return;
+          this.#settle(deadline);
           if (isServerReply(cause)) {
             this.breaker.success();
             reject(cause);
@@ -143,4 +146,65 @@ export class CommandGuard {
       );
     });
   }
+
+  /** Disarms the deadline timer when nothing is pending (called on close; pending calls keep it). */
+  release(): void {
+    if (this.#head === this.#deadlines.length && this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  // Deadlines without a timer per call: every call of a guard has the same timeout, so
+  // deadlines arrive in the order calls start. They wait in a FIFO; one unref'd timer is
+  // armed for the oldest. Settled calls leave from the front as soon as they reach it.
+  #track(deadline: Deadline): void {
+    this.#deadlines.push(deadline);
+    if (this.#timer === undefined) this.#arm(this.timeoutMs);
+  }
+
+  #settle(deadline: Deadline): void {
+    deadline.settled = true;
+    const queue = this.#deadlines;
+    while (this.#head < queue.length && queue[this.#head]!.settled) this.#head++;
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      this.#deadlines = queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(ms)));
+    this.#timer.unref();
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    const queue = this.#deadlines;
+    while (this.#head < queue.length) {
+      const deadline = queue[this.#head]!;
+      if (!deadline.settled) {
+        if (deadline.at > now) break;
+        deadline.settled = true;
+        deadline.expire();
+      }
+      this.#head++;
+    }
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    } else {
+      this.#arm(queue[this.#head]!.at - now);
+    }
+  }
+}
+
+interface Deadline {
+  readonly at: number;
+  settled: boolean;
+  readonly expire: () => void;
 }

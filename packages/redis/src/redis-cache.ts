@@ -345,6 +345,7 @@ export class RedisCache<V> implements CacheTier<V> {
     if (this.#closing !== undefined) return this.#closing;
     this.#registration.unregister();
     if (this.#ownsBreaker) this.breaker.dispose();
+    this.#guard.release();
     this.#closing = this.#owned ? closeClient(this.#client) : Promise.resolve();
     return this.#closing;
   }

@@ -134,6 +134,7 @@ export class TieredCache<V> {
   readonly #l1: BoundedMap<string, V>;
   readonly #ownsL1: boolean;
   readonly #bus: InvalidationBus | undefined;
+  readonly #busGuard: CommandGuard | undefined;
   readonly #registration: Registration;
   readonly #flights = new Map<string, Flight<V>>();
   // Keys with L2 reads in flight, and those invalidated while one was: such reads do not fill L1.
@@ -190,15 +191,16 @@ export class TieredCache<V> {
     this.#l1Active = busOptions === undefined;
     if (busOptions !== undefined) {
       const redisL2 = l2 as unknown as RedisCache<V>;
+      this.#busGuard = new CommandGuard(
+        redisL2.client,
+        redisL2.breaker,
+        redisL2.timeoutMs,
+        10_000,
+        `TieredCache ${this.name} bus`,
+      );
       this.#bus = new InvalidationBus({
         publisher: redisL2.client,
-        guard: new CommandGuard(
-          redisL2.client,
-          redisL2.breaker,
-          redisL2.timeoutMs,
-          10_000,
-          `TieredCache ${this.name} bus`,
-        ),
+        guard: this.#busGuard,
         channel: `${redisL2.namespace}:__invalidate`,
         subscriber: busOptions.subscriber,
         sharded: busOptions.sharded ?? 'auto',
@@ -373,6 +375,7 @@ export class TieredCache<V> {
     this.#l1Active = false;
     if (this.#ownsL1) this.#l1.dispose();
     else this.#l1.clear();
+    this.#busGuard?.release();
     this.#closing = this.#bus === undefined ? Promise.resolve() : this.#bus.close();
     return this.#closing;
   }
