@@ -20,6 +20,9 @@ export interface EmitterState {
 /** The key of the slot. */
 export const kState: unique symbol = Symbol('leakproof.events.state');
 
+/** Marks the leakproof prototype, so scopes can tell leakproof emitters from others. */
+export const kLeakproofEmitter: unique symbol = Symbol('leakproof.events.emitter');
+
 /** The fields of a `node:events` emitter this package reads (never writes). */
 export interface NodeEmitterFields {
   _events?: Record<string | symbol, Function | Function[] | undefined> | undefined;

@@ -13,9 +13,16 @@ import {
   validateString,
 } from '@leakproof/core';
 import { EmitterScope } from './emitter-scope.js';
-import { countOf, type EmitterState, kState, type NodeEmitterFields, stateOf } from './emitter-state.js';
+import {
+  countOf,
+  type EmitterState,
+  kLeakproofEmitter,
+  kState,
+  type NodeEmitterFields,
+  stateOf,
+} from './emitter-state.js';
 import { ListenerLimitError, type ListenerSite } from './errors.js';
-import { getDefaultListenerLimit } from './limit.js';
+import { getDefaultListenerLimit, lowestListenerLimit, noteListenerLimit } from './limit.js';
 import type { ScopeOptions } from './listener-scope.js';
 import type { DefaultEventMap, EventMap, Key, Listener1, ListenerOptions } from './types.js';
 
@@ -109,22 +116,56 @@ function topSites(emitter: Emitter, type: string | symbol): ListenerSite[] {
     .map(([stack, count]) => ({ stack, count }));
 }
 
-/** Throws ERR_LISTENER_LIMIT when `type` is full. The only work an add does beyond Node's. */
+/**
+ * Emitters register in core's registry when named, or once one of their events reaches
+ * this many listeners: registering costs more than constructing a `node:events` emitter
+ * many times over, and an emitter with a handful of listeners per event is not where a
+ * listener leak hides.
+ */
+export const REGISTER_AT = 10;
+
+function register(emitter: Emitter, state: EmitterState): void {
+  state.registration = registerPrimitive(emitter as object, {
+    kind: 'emitter',
+    name: state.name,
+    stats: emitterStats,
+  });
+}
+
+/** The slow path of an add: the event has at least `lowestListenerLimit()` or `REGISTER_AT` listeners. */
+function checkBusyEvent(emitter: Emitter, type: string | symbol, count: number): void {
+  const state = stateOf(emitter);
+  if (state.registration === undefined && count >= REGISTER_AT) register(emitter, state);
+  const limit = state.limit === 0 ? getDefaultListenerLimit() : state.limit;
+  if (count < limit) return;
+  state.limitHits++;
+  const name = emitterName(emitter, state);
+  publish(limitChannel, () => ({ emitter, name: state.name, event: type, count, limit }));
+  throw new ListenerLimitError(name, type, count, limit, topSites(emitter, type));
+}
+
+/**
+ * Throws ERR_LISTENER_LIMIT when `type` is full: the only work an add does beyond Node's.
+ * Most adds read one property and compare one number.
+ */
 function checkLimit(emitter: Emitter, type: string | symbol, listener: Function): void {
-  const state = emitter[kState];
-  const limit = state === undefined || state.limit === 0 ? getDefaultListenerLimit() : state.limit;
-  const count = countOf(emitter, type);
-  if (count >= limit) {
-    const s = stateOf(emitter);
-    s.limitHits++;
-    const name = emitterName(emitter, s);
-    publish(limitChannel, () => ({ emitter, name: s.name, event: type, count, limit }));
-    throw new ListenerLimitError(name, type, count, limit, topSites(emitter, type));
+  const events = emitter._events;
+  if (events !== undefined) {
+    const existing = events[type];
+    if (existing !== undefined) {
+      const count = typeof existing === 'function' ? 1 : existing.length;
+      if (count >= busyFloor()) checkBusyEvent(emitter, type, count);
+    }
   }
   if (isStackCaptureEnabled()) {
     const site = callSite();
     if (site !== undefined) addSites.set(listener, site);
   }
+}
+
+function busyFloor(): number {
+  const lowest = lowestListenerLimit();
+  return lowest < REGISTER_AT ? lowest : REGISTER_AT;
 }
 
 // A listener added with { signal } is registered through a wrapper that knows how to
@@ -273,6 +314,7 @@ function removeAllListeners(this: Emitter, ...args: [type?: string | symbol]): E
 
 function setListenerLimit(this: Emitter, limit: number): Emitter {
   stateOf(this).limit = validatePositiveInteger(limit, 'limit', MAX_ENTRIES);
+  noteListenerLimit(limit);
   return this;
 }
 
@@ -325,8 +367,8 @@ function dispose(this: Emitter & { removeAllListeners(): unknown }): void {
 }
 
 /**
- * Node's `EventEmitter.init` plus the leakproof state: validates `listenerLimit` and
- * `name`, then registers the emitter (weakly) in core's registry as kind `'emitter'`.
+ * Node's `EventEmitter.init` plus the leakproof options: validates `listenerLimit` and
+ * `name`; a named emitter registers (weakly) in core's registry as kind `'emitter'` at once.
  */
 function init(this: Emitter, opts?: EventEmitterOptions): void {
   let limit = 0;
@@ -337,11 +379,16 @@ function init(this: Emitter, opts?: EventEmitterOptions): void {
     if (opts.name !== undefined) name = validateString(opts.name, 'name');
   }
   nodeInit.call(this, opts);
-  const state = stateOf(this);
-  if (limit !== 0) state.limit = limit;
-  if (name !== undefined) state.name = name;
-  if (state.registration === undefined) {
-    state.registration = registerPrimitive(this as object, { kind: 'emitter', name, stats: emitterStats });
+  // The state slot is created only when there is something to keep, so a plain
+  // `new EventEmitter()` costs what Node's does.
+  if (limit !== 0) {
+    stateOf(this).limit = limit;
+    noteListenerLimit(limit);
+  }
+  if (name !== undefined) {
+    const state = stateOf(this);
+    state.name = name;
+    if (state.registration === undefined) register(this, state);
   }
 }
 
@@ -381,6 +428,12 @@ const overrides: Record<string, Function> = {
 for (const [key, value] of Object.entries(overrides)) {
   Object.defineProperty(proto, key, { value, writable: true, enumerable: true, configurable: true });
 }
+Object.defineProperty(proto, kLeakproofEmitter, {
+  value: true,
+  writable: false,
+  enumerable: false,
+  configurable: false,
+});
 Object.defineProperty(proto, Symbol.dispose, {
   value: dispose,
   writable: true,

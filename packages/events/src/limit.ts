@@ -4,6 +4,21 @@ import { MAX_ENTRIES, validatePositiveInteger } from '@leakproof/core';
 export const DEFAULT_LISTENER_LIMIT = 1000;
 
 let defaultLimit = DEFAULT_LISTENER_LIMIT;
+let lowest = DEFAULT_LISTENER_LIMIT;
+
+/**
+ * The lowest limit any emitter may be enforcing (only ever decreases). An add to an event
+ * with fewer listeners than this cannot hit a limit, so it skips the per-emitter lookup.
+ * @internal
+ */
+export function lowestListenerLimit(): number {
+  return lowest;
+}
+
+/** Records a limit now in force somewhere. @internal */
+export function noteListenerLimit(limit: number): void {
+  if (limit < lowest) lowest = limit;
+}
 
 /**
  * Sets the process-wide hard listener limit (per event, per emitter) that every
@@ -16,6 +31,7 @@ let defaultLimit = DEFAULT_LISTENER_LIMIT;
  */
 export function setDefaultListenerLimit(limit: number): void {
   defaultLimit = validatePositiveInteger(limit, 'limit', MAX_ENTRIES);
+  noteListenerLimit(defaultLimit);
 }
 
 /** The process-wide hard listener limit; 1000 unless {@link setDefaultListenerLimit} changed it. */

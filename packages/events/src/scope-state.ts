@@ -7,7 +7,7 @@ import {
   type Registration,
   SuppressedError,
 } from '@leakproof/core';
-import { kState, type NodeEmitterFields, stateOf } from './emitter-state.js';
+import { kLeakproofEmitter, type NodeEmitterFields, stateOf } from './emitter-state.js';
 import { ScopeDisposedError } from './errors.js';
 
 /**
@@ -206,7 +206,7 @@ function forget(state: ScopeState, entry: Entry): void {
 function track(state: ScopeState, target: object): void {
   if (target === state.lastEmitter) return;
   state.lastEmitter = target;
-  if (!(kState in target)) return;
+  if ((target as { [kLeakproofEmitter]?: boolean })[kLeakproofEmitter] !== true) return;
   const emitters = (state.emitters ??= []);
   if (emitters.includes(target as NodeEmitterFields)) return;
   emitters.push(target as NodeEmitterFields);

@@ -47,6 +47,27 @@ describe('stats and registry', () => {
     e[Symbol.dispose]();
   });
 
+  it('an unnamed emitter registers once one of its events goes past 10 listeners', () => {
+    const e = new EventEmitter();
+    const registered = () =>
+      listPrimitives({ kind: 'emitter' }).some(
+        (p) => p.stats.listeners === 10 && p.stats.listenerLimit === 999,
+      );
+    e.setListenerLimit(999);
+    for (let i = 0; i < 9; i++) e.on('busy', () => {});
+    e.on('other', () => {});
+    expect(registered()).toBe(false);
+    e.off('other', e.listeners('other')[0] as () => void);
+    e.on('busy', () => {});
+    expect(registered()).toBe(false); // the 10th listener is checked against 9 existing
+    e.on('busy', () => {});
+    expect(
+      listPrimitives({ kind: 'emitter' }).some(
+        (p) => p.stats.listeners === 11 && p.stats.listenerLimit === 999,
+      ),
+    ).toBe(true);
+  });
+
   it('old-style subclasses that never call the constructor still get a limit and stats', () => {
     function Bare(this: object) {}
     Object.setPrototypeOf(Bare.prototype, EventEmitter.prototype);

@@ -1,0 +1,151 @@
+// @leakproof/events beside node:events (what it replaces), eventemitter3 and tseep (what
+// users pick for speed). Interleaved rounds, medians, ratios. Targets: emit >= 0.95x
+// node:events; scope attach+dispose of 5 listeners within 1.5x of the same manual on/off.
+//
+//   npx pnpm@10 build && node --expose-gc benchmarks/events/run.mjs
+import { EventEmitter as NodeEventEmitter } from 'node:events';
+import { createScope, EventEmitter } from '@leakproof/events';
+import EventEmitter3 from 'eventemitter3';
+import { EventEmitter as Tseep } from 'tseep';
+import { compare, fmt, ratiosTo, writeSuite } from '../lib/harness.mjs';
+
+const quick = process.argv.includes('--quick');
+const SUBJECT = '@leakproof/events';
+const timing = quick ? { timeMs: 80, rounds: 3, warmupMs: 40 } : { timeMs: 200, rounds: 7, warmupMs: 100 };
+
+const impls = [
+  { name: SUBJECT, make: () => new EventEmitter() },
+  { name: 'node:events', make: () => new NodeEventEmitter() },
+  { name: 'eventemitter3', make: () => new EventEmitter3() },
+  { name: 'tseep', make: () => new Tseep() },
+];
+
+// Each candidate's operation is compiled on its own (new Function) so its call sites see
+// one emitter class only; a shared closure would measure megamorphic inline caches instead.
+const compile = (body) => new Function('e', 'fns', `let sink = 0; return (i) => { ${body} };`);
+const listeners = (n) =>
+  Array.from({ length: n }, (_, k) => {
+    let acc = 0;
+    return (v) => {
+      acc += v + k;
+    };
+  });
+
+const scenarios = [
+  {
+    title: 'emit, 1 listener',
+    setup: (e) => e.on('tick', listeners(1)[0]),
+    body: 'sink ^= e.emit("tick", i) ? 1 : 0;',
+  },
+  {
+    title: 'emit, 5 listeners',
+    setup: (e) => {
+      for (const f of listeners(5)) e.on('tick', f);
+    },
+    body: 'sink ^= e.emit("tick", i) ? 1 : 0;',
+  },
+  {
+    title: 'on + off',
+    setup: () => {},
+    body: 'e.on("x", fns[0]); e.off("x", fns[0]);',
+  },
+  {
+    title: 'once + emit',
+    setup: () => {},
+    body: 'e.once("x", fns[0]); e.emit("x", i);',
+  },
+];
+
+const tables = [];
+const summary = {};
+for (const scenario of scenarios) {
+  const fns = listeners(5);
+  const candidates = impls.map((impl) => {
+    const e = impl.make();
+    scenario.setup(e);
+    return { name: impl.name, fn: compile(scenario.body)(e, fns) };
+  });
+  const results = ratiosTo(await compare(candidates, timing), SUBJECT);
+  summary[scenario.title] = Object.fromEntries(results.map((r) => [r.name, r.opsPerSec]));
+  tables.push({
+    title: scenario.title,
+    columns: ['implementation', 'ops/s', 'leakproof ÷ this'],
+    rows: results.map((r) => [r.name, fmt(r.opsPerSec), `${r.ratio.toFixed(2)}x`]),
+  });
+}
+
+// Scope attach + dispose of 5 listeners against doing the same by hand.
+{
+  const fns = listeners(5);
+  const leak = new EventEmitter();
+  const node = new NodeEventEmitter();
+  const manual = (e) => () => {
+    for (let k = 0; k < 5; k++) e.on('change', fns[k]);
+    for (let k = 4; k >= 0; k--) e.off('change', fns[k]);
+  };
+  const candidates = [
+    {
+      name: 'createScope(): 5 × scope.on + dispose',
+      fn: () => {
+        const scope = createScope();
+        for (let k = 0; k < 5; k++) scope.on(leak, 'change', fns[k]);
+        scope.dispose();
+      },
+    },
+    {
+      name: 'emitter.scope(): 5 × on + dispose',
+      fn: () => {
+        const scope = leak.scope();
+        for (let k = 0; k < 5; k++) scope.on('change', fns[k]);
+        scope.dispose();
+      },
+    },
+    { name: 'manual 5 × on + 5 × off (leakproof emitter)', fn: manual(leak) },
+    { name: 'manual 5 × on + 5 × off (node:events)', fn: manual(node) },
+  ];
+  const results = ratiosTo(await compare(candidates, timing), 'manual 5 × on + 5 × off (leakproof emitter)');
+  summary['scope attach + dispose (5 listeners)'] = Object.fromEntries(
+    results.map((r) => [r.name, r.opsPerSec]),
+  );
+  tables.push({
+    title: 'scope attach + dispose, 5 listeners',
+    columns: ['variant', 'ops/s', 'cost vs manual on/off (leakproof emitter)'],
+    rows: results.map((r) => [r.name, fmt(r.opsPerSec), `${r.ratio.toFixed(2)}x`]),
+    note: 'Cost column: time per operation relative to manual on/off on the same emitter (1.00x = same; target ≤ 1.5x).',
+  });
+}
+
+// Construction: leakproof registers each emitter (weakly) in core's registry.
+{
+  const candidates = impls.map((impl) => ({
+    name: impl.name,
+    fn: compile('sink ^= e() ? 1 : 0;')(impl.make),
+  }));
+  const results = ratiosTo(await compare(candidates, timing), SUBJECT);
+  summary['new EventEmitter()'] = Object.fromEntries(results.map((r) => [r.name, r.opsPerSec]));
+  tables.push({
+    title: 'new EventEmitter()',
+    columns: ['implementation', 'ops/s', 'leakproof ÷ this'],
+    rows: results.map((r) => [r.name, fmt(r.opsPerSec), `${r.ratio.toFixed(2)}x`]),
+    note: 'Construction includes the weak registration in the registry that memwatch reads.',
+  });
+}
+
+const ratio = (title, other) => summary[title][SUBJECT] / summary[title][other];
+const scopeCost =
+  summary['scope attach + dispose (5 listeners)']['manual 5 × on + 5 × off (leakproof emitter)'] /
+  summary['scope attach + dispose (5 listeners)']['createScope(): 5 × scope.on + dispose'];
+const notes = [
+  `emit, 1 listener: ${ratio('emit, 1 listener', 'node:events').toFixed(2)}x node:events (target ≥ 0.95x: ${ratio('emit, 1 listener', 'node:events') >= 0.95 ? 'met' : 'missed'})`,
+  `emit, 5 listeners: ${ratio('emit, 5 listeners', 'node:events').toFixed(2)}x node:events (target ≥ 0.95x: ${ratio('emit, 5 listeners', 'node:events') >= 0.95 ? 'met' : 'missed'})`,
+  `scope attach + dispose: ${scopeCost.toFixed(2)}x the time of manual on/off (target ≤ 1.5x: ${scopeCost <= 1.5 ? 'met' : 'missed'})`,
+  'emit is node:events’ own function on the leakproof prototype; differences in the emit rows are measurement noise.',
+];
+
+writeSuite('events', {
+  title: 'events: @leakproof/events vs node:events, eventemitter3, tseep',
+  command: 'npx pnpm@10 build && node --expose-gc benchmarks/events/run.mjs',
+  tables,
+  notes,
+  summary,
+});
