@@ -20,8 +20,7 @@ async function unavailable(scene, variant) {
   for (const name of scene.env ?? []) {
     if (!process.env[name]) return `set ${name} to run it`;
   }
-  if (variant === 'plain') return undefined;
-  for (const pkg of scene.requires) {
+  for (const pkg of variant === 'plain' ? (scene.requiresPlain ?? []) : scene.requires) {
     try {
       await import(pkg);
     } catch {

@@ -1,11 +1,12 @@
 // The scenes, in the order the gallery runs them. Each one is
-// `{ id, title, problem, plain, leakproof, requires, warmupOps, defaultOps, leakBytesPerOp, env?, run }`
+// `{ id, title, problem, plain, leakproof, requires, requiresPlain?, warmupOps, defaultOps, leakBytesPerOp, env?, run }`
 // where `run(variant, { totalOps })` resolves `{ step(from, to), notes?(), close?() }`.
 
 import capturedClosure from './captured-closure.mjs';
 import growingRegistry from './growing-registry.mjs';
 import listenerPerRequest from './listener-per-request.mjs';
 import loadEverything from './load-everything.mjs';
+import sharedCache from './shared-cache.mjs';
 import unboundedCache from './unbounded-cache.mjs';
 import unreleasedConnection from './unreleased-connection.mjs';
 
@@ -16,4 +17,5 @@ export const scenes = [
   capturedClosure,
   unreleasedConnection,
   loadEverything,
+  sharedCache,
 ].map((scene, index) => ({ ...scene, number: index + 1 }));

@@ -15,6 +15,7 @@ interface VariantResult {
   samples?: { ops: number; bytes: number }[];
   skipped?: string;
   error?: string;
+  notes?: string[];
 }
 interface GalleryResult {
   report: string;
@@ -25,10 +26,14 @@ interface GalleryResult {
   }[];
 }
 
-function gallery(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function gallery(
+  args: string[],
+  redisUrl?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    // Without REDIS_URL the two-process Redis scene stays out of this run.
-    const { REDIS_URL: _omit, ...env } = process.env;
+    // Without REDIS_URL the two-process Redis scene stays out of the run.
+    const { REDIS_URL: _omit, ...rest } = process.env;
+    const env = redisUrl === undefined ? rest : { ...rest, REDIS_URL: redisUrl };
     execFile(
       process.execPath,
       [GALLERY, ...args],
@@ -90,6 +95,31 @@ describe('leak gallery', () => {
     const html = readFileSync(result.report, 'utf8');
     expect(html.match(/<svg /g)).toHaveLength(result.scenes.length);
     expect(result.report.startsWith(out)).toBe(true);
+  });
+
+  it('shares a TieredCache between two processes when REDIS_URL is set', { timeout: 120_000 }, async () => {
+    const url = process.env.REDIS_URL;
+    if (!url) throw new Error(process.env.LEAKPROOF_NO_REDIS ?? 'REDIS_URL is not set');
+    const { code, stdout } = await gallery(
+      ['--scene', '7', '--ops', '3000', '--samples', '10', '--json', '--out', out],
+      url,
+    );
+    const result = JSON.parse(stdout) as GalleryResult;
+    const [scene] = result.scenes;
+    expect(scene?.id).toBe('shared-cache');
+    const { plain, leakproof } = scene!.variants;
+    expect([plain.error, leakproof.error]).toEqual([undefined, undefined]);
+    expect([plain.verdict, leakproof.verdict]).toEqual(['grows', 'flat']);
+    expect(plain.bytesPerOp).toBeGreaterThan(2 * scene!.leakBytesPerOp);
+    expect(leakproof.bytesPerOp).toBeLessThan(scene!.leakBytesPerOp / 2);
+    // The plain copy misses the other process's updates; the tiered one is told about them.
+    const stale = (v: VariantResult) =>
+      Number(/stale reads: (\d+) of (\d+)/.exec(v.notes?.join('\n') ?? '')?.[1]);
+    const reads = (v: VariantResult) =>
+      Number(/stale reads: \d+ of (\d+)/.exec(v.notes?.join('\n') ?? '')?.[1]);
+    expect(stale(plain)).toBeGreaterThan(reads(plain) / 2);
+    expect(stale(leakproof)).toBeLessThan(reads(leakproof) / 20);
+    expect(code).toBe(0);
   });
 
   it('runs one scene by number or id', { timeout: 60_000 }, async () => {
