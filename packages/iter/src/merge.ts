@@ -1,7 +1,7 @@
 import { invalidArgType, validatePositiveInteger } from '@leakproof/core';
 import { MergeStage } from './merge-stage.js';
 import { stageOptions } from './options.js';
-import { isSource, type Source, validateSource } from './source.js';
+import { type ItemOf, isSource, type Source, validateSource } from './source.js';
 import type { Stage, StageOptions } from './stage.js';
 
 /** Options for {@link merge}. */
@@ -13,7 +13,7 @@ export interface MergeOptions extends StageOptions {
   readonly concurrency?: number | undefined;
 }
 
-const identity = <T>(source: Source<T>): Source<T> => source;
+const identity = <S, T>(source: S): Source<T> => source as Source<T>;
 
 /**
  * Interleaves several sources, yielding items as they arrive. Each source being read has
@@ -25,7 +25,10 @@ const identity = <T>(source: Source<T>): Source<T> => source;
  * for await (const event of merge([kafkaEvents, timerTicks])) handle(event);
  * ```
  */
-export function merge<T>(sources: Source<Source<T>>, options?: MergeOptions): Stage<T> {
+export function merge<S extends Source<unknown>>(
+  sources: Source<S>,
+  options?: MergeOptions,
+): Stage<ItemOf<S>> {
   validateSource(sources, 'sources');
   const o = stageOptions<MergeOptions>(options);
   let concurrency = o.concurrency;
@@ -37,7 +40,7 @@ export function merge<T>(sources: Source<Source<T>>, options?: MergeOptions): St
     if (concurrency === undefined) concurrency = Math.max(1, sources.length);
   }
   validatePositiveInteger(concurrency, 'concurrency');
-  return new MergeStage<Source<T>, T>(
+  return new MergeStage<S, ItemOf<S>>(
     'merge',
     sources,
     identity,

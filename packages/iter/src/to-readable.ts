@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { invalidArgValue, validateBoolean, validateInteger } from '@leakproof/core';
+import { abortError, invalidArgValue, onAbort, validateBoolean, validateInteger } from '@leakproof/core';
 import { from } from './from.js';
 import { stageOptions } from './options.js';
 import type { Source } from './source.js';
@@ -20,7 +20,7 @@ export interface ToReadableOptions extends StageOptions {
  * A Node `Readable` over `source` with backpressure: the source is read only when the
  * stream's buffer is below `highWaterMark`, one item at a time. Destroying the stream
  * (or `signal` aborting) closes the source; `'close'` is emitted after its `finally` ran.
- * Objet-mode streams cannot carry `null`: a `null` item destroys the stream with
+ * Object-mode streams cannot carry `null`: a `null` item destroys the stream with
  * `ERR_INVALID_ARG_VALUE`.
  *
  * @example
@@ -33,7 +33,8 @@ export function toReadable<T>(source: Source<T>, options?: ToReadableOptions): R
   const objectMode = o.objectMode ?? true;
   validateBoolean(objectMode, 'objectMode');
   if (o.highWaterMark !== undefined) validateInteger(o.highWaterMark, 'highWaterMark');
-  const stage = from(source, o);
+  const { signal, ...rest } = o;
+  const stage = from(source, rest);
   let reading = false;
   const readable = new Readable({
     objectMode,
@@ -67,5 +68,10 @@ export function toReadable<T>(source: Source<T>, options?: ToReadableOptions): R
       );
     },
   });
+  if (signal !== undefined) {
+    // Destroy at once, even while the stream is paused with a full buffer and nobody reads.
+    const subscription = onAbort(signal, () => readable.destroy(abortError(signal)));
+    readable.once('close', () => subscription.dispose());
+  }
   return readable;
 }

@@ -335,3 +335,44 @@ describe('return() while a next() is pending', () => {
     await expect(stage.return(undefined)).rejects.toThrow('close failed');
   });
 });
+
+describe('throw() and shared signals', () => {
+  test('throw(error) closes the source, then rejects with that error; the stage is done', async () => {
+    const p = probe(range(10), { finallyDelayMs: 2 });
+    const stage = chunk(p.source, 2);
+    await stage.next();
+    const boom = new Error('consumer gave up');
+    await expect(stage.throw(boom)).rejects.toBe(boom);
+    expect(p.closed()).toBe(1);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+
+  test('one signal on every stage of a pipeline: one AbortError, every source closed, no listener', async () => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const a = probe(range(1000), { delayMs: 0 });
+    const b = probe(range(1000), { delayMs: 0 });
+    const stage = mapConcurrent(
+      chunk(merge([map(a.source, (x) => x, { signal }), b.source], { signal }), { size: 10, signal }),
+      async (batch, { signal: work }) => {
+        await sleep(1);
+        work.throwIfAborted();
+        return batch.length;
+      },
+      { concurrency: 3, signal },
+    );
+    const errors: unknown[] = [];
+    let seen = 0;
+    try {
+      for await (const _ of stage) if (++seen === 3) controller.abort();
+    } catch (error) {
+      errors.push(error);
+    }
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ name: 'AbortError' });
+    expect(a.closed()).toBe(1);
+    expect(b.closed()).toBe(1);
+    expect(listeners(signal)).toBe(0);
+    await settle();
+  });
+});

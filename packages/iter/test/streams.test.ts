@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { chunk, map, mapConcurrent, toArray, toReadable } from '@leakproof/iter';
@@ -99,5 +100,22 @@ describe('toReadable', () => {
     expect(await errored).toMatchObject({ name: 'AbortError' });
     await settle();
     expect(p.closed()).toBe(1);
+  });
+
+  test('the signal destroys a paused stream with a full buffer at once, and leaves no listener', async () => {
+    const controller = new AbortController();
+    const p = probe(range(100), { finallyDelayMs: 2 });
+    const readable = toReadable(p.source, { highWaterMark: 2, signal: controller.signal });
+    readable.read(0); // fill the buffer, then nobody reads
+    await settle(10);
+    const pulledBefore = p.pulled();
+    const errored = new Promise((resolve) => readable.once('error', resolve));
+    const closed = new Promise((resolve) => readable.once('close', resolve));
+    controller.abort();
+    expect(await errored).toMatchObject({ name: 'AbortError' });
+    await closed;
+    expect(p.closed()).toBe(1);
+    expect(p.pulled()).toBe(pulledBefore);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
