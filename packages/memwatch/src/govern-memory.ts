@@ -25,12 +25,17 @@ export interface GovernMemoryOptions {
   readonly target?: number;
   /** How often to check, in ms. @default 1000 */
   readonly intervalMs?: number;
-  /** Share of a primitive's entries one `compact()` call sheds, 0..1. @default 0.25 */
+  /**
+   * Share of a primitive's entries one `compact()` call sheds, 0..1. When a pass over every
+   * cache leaves pressure above `target`, the next pass sheds twice the share, up to all.
+   * @default 0.25
+   */
   readonly step?: number;
   /**
-   * Force a collection after each compaction so the next reading is honest; without it a
-   * check compacts the largest primitive once and leaves the rest to the next check, after
-   * V8 has collected on its own.
+   * Force a collection after each compaction so the next reading is honest. Without it, and
+   * with the default (heap-based) reading, a check compacts the largest primitive once and
+   * leaves the rest to the next check, after V8 has collected on its own; with a custom
+   * `pressure` reading, the governor trusts it right after each compaction.
    * @default true
    */
   readonly collect?: boolean;
@@ -81,6 +86,8 @@ interface GovernorConfig {
   readonly intervalMs: number;
   readonly step: number;
   readonly collect: boolean;
+  /** Whether a reading right after a compaction means anything: collected first, or a custom reading. */
+  readonly reread: boolean;
   readonly pressure: () => number;
 }
 
@@ -135,21 +142,24 @@ class Governor implements MemoryGovernor {
     this.#activations++;
     try {
       let pressure = before;
-      // Largest first; each pass sheds `step` of every primitive until pressure is under target.
-      // The passes are bounded: after enough of them every primitive is empty.
-      const passes = this.#o.collect ? Math.ceil(1 / this.#o.step) + 1 : 1;
-      outer: for (let pass = 0; pass < passes; pass++) {
+      // Largest first, re-reading pressure after each compaction. A pass that leaves pressure
+      // above target is followed by one that sheds twice the share, so the last pass
+      // (fraction 1) empties every cache: the loop is bounded by log2(1 / step) + 1 passes.
+      let fraction = this.#o.step;
+      outer: for (;;) {
         const targets = compactable();
         if (targets.length === 0) break;
         for (const info of targets) {
-          this.#compactOne(info, result);
-          if (!this.#o.collect) break outer;
-          gc();
+          this.#compactOne(info, fraction, result);
+          if (!this.#o.reread) break outer;
+          if (this.#o.collect) gc();
           pressure = this.#o.pressure();
           if (pressure < this.#o.target) break outer;
         }
+        if (fraction >= 1) break;
+        fraction = Math.min(1, fraction * 2);
       }
-      result.pressureAfter = this.#o.collect ? pressure : this.#o.pressure();
+      result.pressureAfter = this.#o.reread ? pressure : this.#o.pressure();
       this.#lastPressure = result.pressureAfter;
     } finally {
       this.#running = false;
@@ -159,9 +169,10 @@ class Governor implements MemoryGovernor {
 
   #compactOne(
     info: PrimitiveInfo,
+    fraction: number,
     result: { compactions: number; freedEntries: number; freedBytes: number },
   ): void {
-    info.compact!(this.#o.step);
+    info.compact!(fraction);
     const after = listPrimitives({ kind: info.kind }).find((p) => p.id === info.id);
     const freedEntries = Math.max(0, sizeOf(info) - (after === undefined ? 0 : sizeOf(after)));
     const freedBytes = Math.max(0, bytesOf(info) - (after === undefined ? 0 : bytesOf(after)));
@@ -175,7 +186,7 @@ class Governor implements MemoryGovernor {
       governor: this.name,
       kind: info.kind,
       name: info.name,
-      fraction: this.#o.step,
+      fraction,
       freedEntries,
       freedBytes,
     }));
@@ -230,12 +241,14 @@ export function governMemory(options?: GovernMemoryOptions): MemoryGovernor {
     opts.pressure === undefined
       ? () => currentPressure(containerLimit)
       : validateFunction<() => number>(opts.pressure, 'pressure');
+  const collect = validateBoolean(opts.collect ?? true, 'collect');
   const config: GovernorConfig = {
     high,
     target,
     intervalMs: validateDuration(opts.intervalMs ?? 1000, 'intervalMs', { min: 1 }),
     step,
-    collect: validateBoolean(opts.collect ?? true, 'collect'),
+    collect,
+    reread: collect || opts.pressure !== undefined,
     pressure,
   };
   const name = opts.name === undefined ? undefined : validateString(opts.name, 'name');

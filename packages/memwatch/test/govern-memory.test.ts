@@ -78,13 +78,31 @@ describe('governMemory', () => {
     });
   });
 
-  it('without `collect`, sheds one step of the largest cache per check', () => {
+  it('with a custom reading, re-reads after each compaction and doubles the share when a pass is not enough', () => {
     const big = new FakeCache('big-nc', 800, 1000);
     const { pressure, order } = fakeCaches(big);
     using governor = governMemory({ high: 0.85, target: 0.5, step: 0.5, collect: false, pressure });
-    expect(governor.check()).toMatchObject({ compactions: 1, freedEntries: 400 });
-    expect(order).toEqual(['big-nc']);
-    expect(governor.check()).toMatchObject({ compactions: 0 }); // 0.5 < high
+    // 0.9 -> half shed -> 0.5 (not under target) -> the rest shed -> 0.1
+    expect(governor.check()).toMatchObject({ compactions: 2, freedEntries: 800, freedBytes: 800_000 });
+    expect(order).toEqual(['big-nc', 'big-nc']);
+    expect(pressure()).toBeCloseTo(0.1);
+    expect(governor.check()).toMatchObject({ compactions: 0 }); // under high now
+  });
+
+  it('with the heap reading and collect: false, compacts the largest cache once per check', () => {
+    const large = new FakeCache('large-heap', 100, 1000);
+    const small = new FakeCache('small-heap', 10, 1000);
+    const { order } = fakeCaches(small, large);
+    // A container limit of half the RSS puts the real pressure near 2.
+    using governor = governMemory({
+      collect: false,
+      containerLimit: Math.floor(process.memoryUsage().rss / 2),
+    });
+    const r = governor.check();
+    expect(r.pressureBefore).toBeGreaterThan(1);
+    expect(r.compactions).toBe(1);
+    expect(order).toEqual(['large-heap']);
+    expect(large.size).toBe(75);
   });
 
   it('runs on its timer, and stops when disposed', async () => {
@@ -100,11 +118,14 @@ describe('governMemory', () => {
       pressure,
     });
     await vi.advanceTimersByTimeAsync(50);
-    expect(cache.size).toBe(810);
+    expect(pressure()).toBeLessThan(0.5);
+    expect(governor.stats().activations).toBe(1);
     governor.dispose();
     governor.dispose();
+    cache.size = 900;
     await vi.advanceTimersByTimeAsync(500);
-    expect(cache.size).toBe(810);
+    expect(cache.size).toBe(900);
+    expect(governor.stats().activations).toBe(1);
   });
 
   it('shrinks a real BoundedMap under simulated pressure', () => {
