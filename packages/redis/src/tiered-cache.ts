@@ -475,7 +475,12 @@ export class TieredCache<V> {
 
   #fill(key: string, value: V, ttl: number): void {
     if (!this.#l1Active || this.#closing !== undefined) return;
-    this.#l1.set(key, value, { ttl: Math.min(ttl, this.l1MaxTtl) });
+    try {
+      this.#l1.set(key, value, { ttl: Math.min(ttl, this.l1MaxTtl) });
+    } catch (error) {
+      // A value larger than L1's whole byte budget is served from L2 instead.
+      if (!isLeakproofError(error, 'ERR_CACHE_ENTRY_TOO_LARGE')) throw error;
+    }
   }
 
   #beginRead(key: string): number {

@@ -134,6 +134,8 @@ export async function teardown(): Promise<void> {
     const url = process.env.REDIS_URL;
     const immortal = url === undefined ? [] : await sweepImmortalKeys(url, `${TEST_PREFIX}*`);
     if (immortal.length > 0) {
+      // vitest reports a teardown error but does not fail the run for it: fail it here.
+      process.exitCode = 1;
       throw new Error(
         `keys without a TTL were left in Redis by the redis tests: ${immortal.slice(0, 20).join(', ')}`,
       );

@@ -74,6 +74,16 @@ describe('TieredCache reads', () => {
     });
   });
 
+  it('serves a value too large for L1’s byte budget from L2', async () => {
+    const { instance } = fleet('too-large');
+    const cache = await instance({ l1: { maxBytes: 64 } });
+    const big = { id: 'x'.repeat(200), price: 1 };
+    await cache.set('big', big);
+    expect(cache.getLocal('big')).toBeUndefined();
+    expect(await cache.get('big')).toEqual(big);
+    expect(cache.stats().l2Hits).toBe(1);
+  });
+
   it('keeps L1 entries no longer than l1MaxTtl', async () => {
     const { instance } = fleet('l1ttl');
     const cache = await instance({ l1MaxTtl: 30 });
