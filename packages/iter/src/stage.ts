@@ -33,6 +33,8 @@ export interface Stage<T> extends AsyncGenerator<T, undefined, unknown> {
   readonly name: string | undefined;
   /** Plain numbers: `yielded`, `waiting`, and per stage `pulled`, `inFlight`, `buffered`, ... */
   stats(): StageStats;
+  /** The named form of `return()`: closes the stage and its source. Idempotent. */
+  close(): Promise<void>;
 }
 
 type Result<T> = IteratorResult<T, undefined>;
@@ -172,6 +174,11 @@ export abstract class BaseStage<T> implements Stage<T> {
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** Same as {@link return}, resolving to nothing. */
+  async close(): Promise<void> {
+    await this.return();
   }
 
   /** Same as {@link return}: `await using it = chunk(...)` closes the pipeline on scope exit. */

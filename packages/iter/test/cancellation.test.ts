@@ -159,6 +159,15 @@ describe.each(stages)('%s: early stop and abort', (_name, make) => {
     expect(listeners(controller.signal)).toBe(0);
   });
 
+  test('close() is return() by name, and idempotent', async () => {
+    const p = probe(range(100), { finallyDelayMs: 2 });
+    const stage = make(p.source, new AbortController().signal);
+    await stage.next();
+    await Promise.all([stage.close(), stage.close()]);
+    await stage.close();
+    expect(p.closed()).toBe(1);
+  });
+
   test('await using closes the pipeline on scope exit', async () => {
     const p = probe(range(100), { finallyDelayMs: 5 });
     {
