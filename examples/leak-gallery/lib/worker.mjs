@@ -1,7 +1,19 @@
 // One variant of one scene, alone in its own process (started with --expose-gc):
 // warm up, then run the load in equal slices and sample the heap after a forced full
 // collection at the end of each slice. Results go to the parent over IPC.
+import { getHeapSpaceStatistics } from 'node:v8';
 import { scenes } from '../scenes/index.mjs';
+
+// Read the heap the way memwatch's measureGrowth does: compiled code left out (the JIT keeps
+// adding optimised code for a while, which is not a leak).
+const CODE_SPACES = new Set(['code_space', 'code_large_object_space']);
+function heapUsed() {
+  let used = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (!CODE_SPACES.has(space.space_name)) used += space.space_used_size;
+  }
+  return used;
+}
 
 const [sceneId, variant, opsArg, samplesArg] = process.argv.slice(2);
 
@@ -49,7 +61,7 @@ async function main() {
     // Let pending callbacks (unref'd timers, finalizers) run before the collection.
     await new Promise((resolve) => setImmediate(resolve));
     await gc();
-    const bytes = process.memoryUsage().heapUsed;
+    const bytes = heapUsed();
     await send({ type: 'sample', ops: done, bytes });
   };
 
