@@ -164,8 +164,7 @@ function checkLimit(emitter: Emitter, type: string | symbol, listener: Function)
 }
 
 function busyFloor(): number {
-  const lowest = lowestListenerLimit();
-  return lowest < REGISTER_AT ? lowest : REGISTER_AT;
+  return Math.min(lowestListenerLimit(), REGISTER_AT);
 }
 
 // A listener added with { signal } is registered through a wrapper that knows how to

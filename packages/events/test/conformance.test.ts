@@ -310,6 +310,10 @@ describe('conformance with node:events', () => {
     ];
   });
 
+  it('emit is node:events’ own function: no work on the emit path', () => {
+    expect(leakproof.EventEmitter.prototype.emit).toBe(nodeEvents.EventEmitter.prototype.emit);
+  });
+
   conform('every static of node:events is there with the same type', (m) => {
     const names = Object.getOwnPropertyNames(nodeEvents.EventEmitter).filter(
       (k) => !['length', 'name', 'prototype', 'arguments', 'caller'].includes(k),
