@@ -2,7 +2,6 @@ import { BoundedMap } from '@leakproof/cache';
 import {
   DisposedError,
   invalidArgType,
-  publish,
   type Registration,
   registerPrimitive,
   validateObject,
@@ -102,10 +101,10 @@ export class MemoryCache<V> implements CacheTier<V> {
     this.#assertOpen();
     const text = this.#map.get(key);
     if (text === undefined) {
-      publish(missChannel, () => ({ name: this.name, key }));
+      if (missChannel.hasSubscribers) missChannel.publish({ name: this.name, key });
       return undefined;
     }
-    publish(hitChannel, () => ({ name: this.name, tier: 'memory', key }));
+    if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'memory', key });
     return this.#serializer.deserialize(text);
   }
 

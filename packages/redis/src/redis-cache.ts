@@ -1,7 +1,6 @@
 import {
   DisposedError,
   invalidArgType,
-  publish,
   type Registration,
   registerPrimitive,
   validateDuration,
@@ -204,11 +203,11 @@ export class RedisCache<V> implements CacheTier<V> {
     const text = await this.#guard.run(() => this.#client.get(redisKey));
     if (text === null) {
       this.#misses++;
-      publish(missChannel, () => ({ name: this.name, key }));
+      if (missChannel.hasSubscribers) missChannel.publish({ name: this.name, key });
       return undefined;
     }
     this.#hits++;
-    publish(hitChannel, () => ({ name: this.name, tier: 'l2', key }));
+    if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'l2', key });
     return this.#serializer.deserialize(text);
   }
 

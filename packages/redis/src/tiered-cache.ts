@@ -7,7 +7,6 @@ import {
   invalidArgValue,
   isLeakproofError,
   onAbort,
-  publish,
   type Registration,
   registerPrimitive,
   validateAbortSignal,
@@ -232,7 +231,7 @@ export class TieredCache<V> {
     const value = this.#l1.get(key);
     if (value !== undefined) {
       this.#l1Hits++;
-      publish(hitChannel, () => ({ name: this.name, tier: 'l1', key }));
+      if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'l1', key });
     }
     return value;
   }
@@ -241,11 +240,15 @@ export class TieredCache<V> {
    * The value for `key`: L1, then L2 (filling L1). `undefined` on a miss. Rejects with
    * `ERR_REDIS_UNAVAILABLE` when L1 does not have it and L2 cannot answer.
    */
-  async get(key: string): Promise<V | undefined> {
-    validateKey(key);
-    this.#assertOpen();
+  get(key: string): Promise<V | undefined> {
+    // Not `async`: an L1 hit costs one settled promise and nothing else.
+    if (typeof key !== 'string') return Promise.reject(invalidArgType('key', 'a string', key));
+    if (this.#closing !== undefined) return Promise.reject(new DisposedError(`TieredCache ${this.name}`));
     const local = this.getLocal(key);
-    if (local !== undefined) return local;
+    return local !== undefined ? Promise.resolve(local) : this.#getFromL2(key);
+  }
+
+  async #getFromL2(key: string): Promise<V | undefined> {
     const epoch = this.#beginRead(key);
     let value: V | undefined;
     try {
@@ -258,11 +261,11 @@ export class TieredCache<V> {
     const fill = this.#endRead(key, epoch);
     if (value === undefined) {
       this.#misses++;
-      publish(missChannel, () => ({ name: this.name, key }));
+      if (missChannel.hasSubscribers) missChannel.publish({ name: this.name, key });
       return undefined;
     }
     this.#l2Hits++;
-    publish(hitChannel, () => ({ name: this.name, tier: 'l2', key }));
+    if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'l2', key });
     if (fill) this.#fill(key, value, this.l2.ttl);
     return value;
   }
@@ -402,7 +405,7 @@ export class TieredCache<V> {
         const stored = await this.l2.get(key);
         if (stored !== undefined) {
           this.#l2Hits++;
-          publish(hitChannel, () => ({ name: this.name, tier: 'l2', key }));
+          if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'l2', key });
           done = true;
           if (this.#endRead(key, epoch)) this.#fill(key, stored, ttl);
           return stored;
@@ -413,7 +416,7 @@ export class TieredCache<V> {
         l2Down = isLeakproofError(error, 'ERR_REDIS_UNAVAILABLE');
       }
       this.#misses++;
-      publish(missChannel, () => ({ name: this.name, key }));
+      if (missChannel.hasSubscribers) missChannel.publish({ name: this.name, key });
       this.#loads++;
       let value: V;
       try {
