@@ -3,6 +3,9 @@
 // ratios. Memory: heap bytes per entry at 1M entries after forced GC.
 //
 //   npx pnpm@10 build && node --expose-gc benchmarks/cache/run.mjs
+
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { BoundedMap } from '@leakproof/cache';
 import { createLRU } from 'lru.min';
 import { LRUCache } from 'lru-cache';
@@ -66,6 +69,56 @@ const scenarios = Object.entries(OPS).map(([op, spec]) => ({
     })),
 }));
 
+// Child mode: measure one implementation on one operation alone in this process, print ops/s.
+const childAt = process.argv.indexOf('--child');
+if (childAt !== -1) {
+  const [op, name] = [process.argv[childAt + 1], process.argv[childAt + 2]];
+  const spec = OPS[op];
+  const impl = impls.find((x) => x.name === name);
+  const fn = compile(spec.body)(filled(impl), spec.keys, spec.mask ?? MASK, STREAM);
+  // Ops per second of CPU time (user + system), not wall time: on a shared, loaded machine
+  // the scheduler decides wall time; CPU time is what the code costs.
+  const burst = (ms, from) => {
+    let n = from;
+    const start = performance.now();
+    while (performance.now() - start < ms) for (let k = 0; k < 256; k++) fn(n++);
+    return n - from;
+  };
+  let done = burst(300, 0);
+  const samples = [];
+  for (let r = 0; r < 5; r++) {
+    const cpu = process.cpuUsage();
+    const n = burst(150, done);
+    done += n;
+    const used = process.cpuUsage(cpu);
+    samples.push(n / ((used.user + used.system) / 1e6));
+  }
+  samples.sort((a, b) => a - b);
+  process.stdout.write(String(samples[2]));
+  process.exit(0);
+}
+
+/**
+ * BoundedMap and lru-cache share lru-cache's code, so in one process each one's inline
+ * caches see the other's calls. For the target that matters most (within 10% of raw
+ * lru-cache), each is also measured alone in a fresh process, A/B alternated, median kept.
+ */
+function isolatedPair(op, reps) {
+  const self = fileURLToPath(import.meta.url);
+  const runs = { [SUBJECT]: [], 'lru-cache': [] };
+  for (let r = 0; r < reps; r++) {
+    const order = r % 2 === 0 ? [SUBJECT, 'lru-cache'] : ['lru-cache', SUBJECT];
+    for (const name of order) {
+      const out = execFileSync(process.execPath, ['--expose-gc', self, '--child', op, name], {
+        encoding: 'utf8',
+      });
+      runs[name].push(Number(out));
+    }
+  }
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { subject: median(runs[SUBJECT]), lru: median(runs['lru-cache']) };
+}
+
 const speedRows = [];
 const ratioByOp = {};
 for (const scenario of scenarios) {
@@ -81,6 +134,15 @@ for (const scenario of scenarios) {
     speedRows.push([scenario.op, r.name, fmt(r.opsPerSec), r.name === SUBJECT ? '1.00' : r.ratio.toFixed(2)]);
   }
   console.error(`done: ${scenario.op}`);
+}
+
+const isolatedRows = [];
+const isolated = {};
+for (const op of Object.keys(OPS)) {
+  const { subject, lru } = isolatedPair(op, quick ? 1 : 5);
+  isolated[op] = subject / lru;
+  isolatedRows.push([op, fmt(subject), fmt(lru), (subject / lru).toFixed(2)]);
+  console.error(`isolated: ${op}`);
 }
 
 // --- memory: bytes per entry at 1M entries (integer keys and values: structure only) ---
@@ -120,11 +182,10 @@ for (const row of memoryRows) row.push((memory[row[0]] / lruBytes).toFixed(2));
 
 // --- verdicts against the targets, stated whichever way they fall ---
 const notes = [];
-for (const [op, results] of Object.entries(ratioByOp)) {
-  const lru = results.find((r) => r.name === 'lru-cache');
-  const pct = (lru.ratio - 1) * 100;
+for (const [op, ratio] of Object.entries(isolated)) {
+  const inProcess = ratioByOp[op].find((r) => r.name === 'lru-cache').ratio;
   notes.push(
-    `${op}: BoundedMap runs at ${(lru.ratio * 100).toFixed(0)}% of raw lru-cache's speed (${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%); target within 10%: ${lru.ratio >= 0.9 ? 'met' : 'MISSED'}`,
+    `${op}: BoundedMap at ${(ratio * 100).toFixed(0)}% of raw lru-cache's speed, each alone in its own process (${(inProcess * 100).toFixed(0)}% in the shared run); target ≥ 90%: ${ratio >= 0.9 ? 'met' : 'MISSED'}`,
   );
 }
 const memRatio = memory[SUBJECT] / lruBytes;
@@ -144,6 +205,13 @@ writeSuite('cache', {
       columns: ['operation', 'implementation', 'ops/s', 'BoundedMap ÷ this'],
       rows: speedRows,
       note: 'Ratio above 1: BoundedMap is faster than that row. Map never evicts (in the set rows it grows to the 65 536 keys cycled through): it is the floor, not a competitor.',
+    },
+    {
+      title:
+        'BoundedMap vs raw lru-cache, each alone in a fresh process (ops per CPU-second, median of A/B alternated runs)',
+      columns: ['operation', 'BoundedMap ops/s', 'lru-cache ops/s', 'BoundedMap ÷ lru-cache'],
+      rows: isolatedRows,
+      note: 'The target: at least 0.90 on every operation.',
     },
     {
       title: `Memory (${quick ? '200k' : '1M'} entries, integer keys and values)`,

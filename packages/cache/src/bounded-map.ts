@@ -100,10 +100,10 @@ interface Flight<K, V> {
   done: boolean;
 }
 
-// lru-cache deletes on `set(k, undefined)` and skips `undefined` keys when iterating: both
-// are stored under these stand-ins instead.
+// lru-cache deletes on `set(k, undefined)`: `undefined` values are stored as this stand-in.
+// (An `undefined` key works in its Map; only its key iterators skip it, so we iterate with
+// `rforEach`, which does not.)
 const UNDEFINED_VALUE: object = Object.freeze({ undefined: 'value' });
-const UNDEFINED_KEY: object = Object.freeze({ undefined: 'key' });
 
 type Engine = LRUCache<object, object>;
 
@@ -160,7 +160,7 @@ export class BoundedMap<K, V> implements Map<K, V> {
   #sweep: NodeJS.Timeout | undefined;
   #inflight: Map<K, Flight<K, V>> | undefined;
   #disposed = false;
-  #hits = 0;
+  #gets = 0;
   #misses = 0;
   #sets = 0;
   #deletes = 0;
@@ -214,26 +214,22 @@ export class BoundedMap<K, V> implements Map<K, V> {
 
   /** The value for `key`, making it the most recently used; `undefined` when absent or expired. */
   get(key: K): V | undefined {
-    const value = this.#lru.get(key === undefined ? UNDEFINED_KEY : (key as object));
-    if (value === undefined) {
-      this.#misses++;
-      // A miss may have removed an expired entry: report it.
-      if (this.#queue !== undefined && this.#queue.length !== 0) this.#flush();
-      return undefined;
-    }
-    this.#hits++;
-    return (value === UNDEFINED_VALUE ? undefined : value) as V;
+    // Kept minimal: anything more here measurably slows the hit path (hits = gets - misses).
+    this.#gets++;
+    const value = this.#lru.get(key as object);
+    if (value === undefined || value === UNDEFINED_VALUE) return this.#rareGet(value);
+    return value as V;
   }
 
   /** The value for `key` without touching its recency or the hit/miss figures. */
   peek(key: K): V | undefined {
-    const value = this.#lru.peek(key === undefined ? UNDEFINED_KEY : (key as object), this.#readOptions);
+    const value = this.#lru.peek(key as object, this.#readOptions);
     return (value === UNDEFINED_VALUE ? undefined : value) as V | undefined;
   }
 
   /** Whether a live entry for `key` exists. Does not change recency. */
   has(key: K): boolean {
-    return this.#lru.has(key === undefined ? UNDEFINED_KEY : (key as object), this.#readOptions);
+    return this.#lru.has(key as object, this.#readOptions);
   }
 
   /**
@@ -266,11 +262,8 @@ export class BoundedMap<K, V> implements Map<K, V> {
     engineOptions.ttl = ttl;
     if (this.#inflight !== undefined && this.#inflight.size !== 0) this.#inflight.delete(key);
     this.#sets++;
-    this.#lru.set(
-      key === undefined ? UNDEFINED_KEY : (key as object),
-      value === undefined ? UNDEFINED_VALUE : (value as object),
-      engineOptions,
-    );
+    const stored = value === undefined ? UNDEFINED_VALUE : (value as object);
+    this.#lru.set(key as object, stored, engineOptions);
     if (ttl !== 0) this.#expiresIn(ttl);
     if (this.#queue !== undefined && this.#queue.length !== 0) this.#flush();
     return this;
@@ -278,7 +271,7 @@ export class BoundedMap<K, V> implements Map<K, V> {
 
   /** Removes `key`; `true` when a live entry was removed (an expired one counts as absent). */
   delete(key: K): boolean {
-    const k = key === undefined ? UNDEFINED_KEY : (key as object);
+    const k = key as object;
     if (this.#inflight !== undefined && this.#inflight.size !== 0) this.#inflight.delete(key);
     let deleted = false;
     if (this.#lru.has(k, this.#readOptions)) {
@@ -365,9 +358,9 @@ export class BoundedMap<K, V> implements Map<K, V> {
     }
     if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
     if (signal?.aborted) return Promise.reject(abortError(signal));
-    const value = this.#lru.get(key === undefined ? UNDEFINED_KEY : (key as object));
+    this.#gets++;
+    const value = this.#lru.get(key as object);
     if (value !== undefined) {
-      this.#hits++;
       return Promise.resolve((value === UNDEFINED_VALUE ? undefined : value) as V);
     }
     this.#misses++;
@@ -380,7 +373,7 @@ export class BoundedMap<K, V> implements Map<K, V> {
   /** Figures for dashboards and the registry; plain numbers. */
   stats(): CacheStats {
     return {
-      hits: this.#hits,
+      hits: this.#gets - this.#misses,
       misses: this.#misses,
       sets: this.#sets,
       deletes: this.#deletes,
@@ -458,6 +451,16 @@ export class BoundedMap<K, V> implements Map<K, V> {
 
   // --- internals ---
 
+  /** `get` found nothing, or a stored `undefined`. */
+  #rareGet(value: object | undefined): undefined {
+    if (value === undefined) {
+      this.#misses++;
+      // A miss may have removed an expired entry: report it.
+      if (this.#queue !== undefined && this.#queue.length !== 0) this.#flush();
+    }
+    return undefined;
+  }
+
   #validSize(size: unknown, name: string): number {
     return validateInteger(size, name, { min: 1, max: Number.MAX_SAFE_INTEGER });
   }
@@ -467,9 +470,9 @@ export class BoundedMap<K, V> implements Map<K, V> {
     const reason: EvictReason = this.#reason ?? (engineReason === 'fetch' ? 'delete' : engineReason);
     if (reason === 'evict' || reason === 'compact') this.#evictions++;
     else if (reason === 'expire') this.#expirations++;
-    const k = key === UNDEFINED_KEY ? undefined : key;
-    if (evictChannel.hasSubscribers) evictChannel.publish({ name: this.name, key: k, reason });
-    if (this.#queue !== undefined) this.#queue.push(value === UNDEFINED_VALUE ? undefined : value, k, reason);
+    if (evictChannel.hasSubscribers) evictChannel.publish({ name: this.name, key, reason });
+    if (this.#queue !== undefined)
+      this.#queue.push(value === UNDEFINED_VALUE ? undefined : value, key, reason);
   }
 
   /** Reports queued removals to `onEvict`, after the engine's operation is complete. */
@@ -511,10 +514,11 @@ export class BoundedMap<K, V> implements Map<K, V> {
     this.#lru.purgeStale();
     const now = this.#clock.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const key of this.#lru.rkeys()) {
-      const remaining = this.#lru.getRemainingTTL(key);
+    const lru = this.#lru;
+    lru.rforEach((_value, key) => {
+      const remaining = lru.getRemainingTTL(key);
       if (remaining !== Number.POSITIVE_INFINITY && now + remaining < next) next = now + remaining;
-    }
+    });
     this.#nextExpiry = next === Number.POSITIVE_INFINITY ? next : next - this.#resolution;
     this.#flush();
   }
@@ -544,13 +548,15 @@ export class BoundedMap<K, V> implements Map<K, V> {
 
   /** Iterates a snapshot of keys taken at the first `next()`, reading each entry when reached. */
   *#walk(kind: 0 | 1 | 2): Generator<unknown, undefined> {
-    const keys = Array.from(this.#lru.rkeys());
     const lru = this.#lru;
+    const keys: object[] = [];
+    lru.rforEach((_value, key) => {
+      keys.push(key);
+    });
     const options = this.#readOptions;
-    for (const k of keys) {
-      const value = lru.peek(k, options);
+    for (const key of keys) {
+      const value = lru.peek(key, options);
       if (value === undefined) continue; // removed or expired since the walk began
-      const key = k === UNDEFINED_KEY ? undefined : k;
       if (kind === 0) yield key;
       else {
         const v = value === UNDEFINED_VALUE ? undefined : value;

@@ -11,7 +11,7 @@ describe('memory stays flat under sustained load', () => {
       opsPerSample: 100_000,
       warmup: 2,
     });
-    expect(flat.ops + flat.warmupOps).toBe(1_000_000);
+    expect(flat.ops + flat.warmupOps).toBeGreaterThanOrEqual(1_000_000);
     expect(bounded.size).toBe(1000);
     expect(flat.bytesPerOp).toBeLessThan(0.5);
 
@@ -52,8 +52,9 @@ describe('memory stays flat under sustained load', () => {
       },
       { samples: 8, opsPerSample: 10_000, warmup: 2 },
     );
-    expect(growth.ops + growth.warmupOps).toBe(100_000);
-    expect(map.stats()).toMatchObject({ inflight: 0, loadErrors: 100_000, size: 0 });
+    const loads = growth.ops + growth.warmupOps;
+    expect(loads).toBeGreaterThanOrEqual(100_000);
+    expect(map.stats()).toMatchObject({ inflight: 0, loadErrors: loads, size: 0 });
     expect(growth.bytesPerOp).toBeLessThan(1);
     map.dispose();
   });
