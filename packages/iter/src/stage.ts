@@ -2,7 +2,6 @@ import {
   AbortError,
   abortError,
   diagnosticsChannel,
-  onAbort,
   type PrimitiveStats,
   publish,
   type Registration,
@@ -54,6 +53,17 @@ enum Phase {
 type CloseReason = 'done' | 'return' | 'error' | 'abort';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+interface SignalListener {
+  readonly signal: AbortSignal;
+  readonly listener: () => void;
+}
+
+// A stage abandoned half-way (never returned, never drained) must not be kept alive by a
+// long-lived signal: the listener holds the stage weakly, and is removed when it is collected.
+const abandoned = new FinalizationRegistry<SignalListener>(({ signal, listener }) => {
+  signal.removeEventListener('abort', listener);
+});
 const closeChannel = diagnosticsChannel('iter', 'close');
 
 /**
@@ -75,7 +85,7 @@ export abstract class BaseStage<T> implements Stage<T> {
   #waiters: Waiter<T>[] = [];
   #closing: Promise<void> | undefined;
   #failure: { error: unknown } | undefined;
-  #listener: Disposable | undefined;
+  #listener: SignalListener | undefined;
   #registration: Registration | undefined;
   #controller: AbortController | undefined;
   #yielded = 0;
@@ -195,7 +205,14 @@ export abstract class BaseStage<T> implements Stage<T> {
         void this.#close('abort', { error: abortError(signal) });
         return false;
       }
-      this.#listener = onAbort(signal, () => void this.#close('abort', { error: abortError(signal) }));
+      const stage = new WeakRef<BaseStage<T>>(this);
+      const listener = (): void => {
+        const live = stage.deref();
+        if (live !== undefined) void live.#close('abort', { error: abortError(signal) });
+      };
+      signal.addEventListener('abort', listener, { once: true });
+      this.#listener = { signal, listener };
+      abandoned.register(this, this.#listener, this.#listener);
     }
     if (this.#register) {
       this.#registration = registerPrimitive(this, {
@@ -227,8 +244,12 @@ export abstract class BaseStage<T> implements Stage<T> {
     if (this.#closing !== undefined) return this.#closing;
     const started = this.#phase !== Phase.Idle;
     this.#phase = Phase.Closing;
-    this.#listener?.[Symbol.dispose]();
-    this.#listener = undefined;
+    const subscription = this.#listener;
+    if (subscription !== undefined) {
+      this.#listener = undefined;
+      subscription.signal.removeEventListener('abort', subscription.listener);
+      abandoned.unregister(subscription);
+    }
     if (this.#controller !== undefined) {
       const why = failure?.error;
       this.#controller.abort(

@@ -15,6 +15,7 @@ import {
   take,
   tap,
 } from '@leakproof/iter';
+import { expectCollected, gc } from '@leakproof/memwatch';
 import { describe, expect, test } from 'vitest';
 import { deferred, probe, range, settle, sleep, untilAborted } from './helpers.js';
 
@@ -383,5 +384,24 @@ describe('throw() and shared signals', () => {
     expect(b.closed()).toBe(1);
     expect(listeners(signal)).toBe(0);
     await settle();
+  });
+});
+
+describe('a stage abandoned half-way', () => {
+  test('is not kept alive by a long-lived signal: collected, and its listener removed', async () => {
+    const appLifetime = new AbortController();
+    await expectCollected(async () => {
+      const stage = mapConcurrent(probe(range(100)).source, async (x) => x, {
+        concurrency: 2,
+        signal: appLifetime.signal,
+      });
+      await stage.next(); // started, then dropped without return()
+      return stage;
+    });
+    for (let i = 0; i < 10 && listeners(appLifetime.signal) > 0; i++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(listeners(appLifetime.signal)).toBe(0);
   });
 });
