@@ -61,7 +61,10 @@ export class InvalidationBus {
     this.#guard = options.guard;
     this.#handlers = options.handlers;
     this.#name = options.name;
-    this.#shardedOption = options.sharded;
+    // The caller's connection goes to whatever node it goes to: classic pub/sub reaches it
+    // there, sharded pub/sub would need it on the channel's master.
+    this.#shardedOption =
+      options.subscriber !== undefined && options.sharded === 'auto' ? false : options.sharded;
     this.#ownsSub = options.subscriber === undefined;
     if (options.subscriber !== undefined) this.#attach(options.subscriber);
     else void this.#start();

@@ -85,7 +85,7 @@ export class MemoryCache<V> implements CacheTier<V> {
       maxBytes: options.maxBytes,
       ttl: Math.min(this.ttl, 2 ** 31 - 1),
       ...(options.maxBytes === undefined ? {} : { sizeOf: (text: string) => Math.max(1, text.length * 2) }),
-      // The map is internal: this tier is what the registry lists.
+      // Registered on its own too (kind `cache`), so the memory governor can compact it.
       name: `${options.name ?? 'memory-cache'}:map`,
     });
     this.#registration = registerPrimitive(this, {

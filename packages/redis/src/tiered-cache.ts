@@ -30,7 +30,8 @@ export interface TieredBusOptions {
   /**
    * Your own connection to subscribe on, dedicated to this cache (a connection in
    * subscriber mode can run nothing else). It is not closed by the cache. Must be a single
-   * `Redis` connection. @default a connection the cache creates (`duplicate()` of l2's
+   * `Redis` connection; on a Cluster, `sharded: 'auto'` then means classic pub/sub (pass
+   * `sharded: true` only if it is connected to the master owning `<namespace>:__invalidate`). @default a connection the cache creates (`duplicate()` of l2's
    * client, or on a Cluster a connection to the master owning the channel)
    */
   readonly subscriber?: Redis;
