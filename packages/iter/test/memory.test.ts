@@ -29,6 +29,13 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 
 const BATCH = 1000;
 
+async function heapAfterGC(): Promise<number> {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 describe('memory does not grow with the length of the source', () => {
   test('10M rows through chunk + mapConcurrent + forEach: retained heap stays flat', async () => {
     const total = 10_000_000;
@@ -75,20 +82,13 @@ describe('memory does not grow with the length of the source', () => {
     expect(growth.bytesPerOp).toBeLessThan(16);
   });
 
-  test('the collect-everything-first version grows with every row (measured the same way)', async () => {
+  test('the collect-everything-first version grows with every row', async () => {
     // "Load the whole table, then build the report": every row is kept until the end.
-    const source = rows(1_000_000);
+    const ROWS = 1_000_000;
+    const before = await heapAfterGC();
     const all: { id: number; qty: number }[] = [];
-    const growth = await measureGrowth(
-      () => {
-        for (let k = 0; k < BATCH; k++) {
-          const next = source.next();
-          if (next.done !== true) all.push(next.value);
-        }
-      },
-      { samples: 8, opsPerSample: 100, warmup: 2, memory: 'heap' },
-    );
-    expect(all.length).toBe(1_000_000);
+    for (const row of rows(ROWS)) all.push(row);
+    const held = (await heapAfterGC()) - before;
     let sum = 0;
     await forEach(
       mapConcurrent(chunk(all, BATCH), async (batch) => sumQty(batch), { concurrency: 4 }),
@@ -97,9 +97,10 @@ describe('memory does not grow with the length of the source', () => {
       },
     );
     expect(sum).toBe(all.reduce((n, r) => n + r.qty, 0));
-    // Measured: about 50 bytes per row (the row object plus its array slot). The streamed
-    // version above retains about 0 on the same rows.
-    expect(growth.bytesPerOp / BATCH).toBeGreaterThan(24);
+    // Measured: 50-60 bytes per row (the row object plus its array slot). The streamed version
+    // above retains about 0 on the same rows. (A Theil-Sen slope is not used here: the array's
+    // backing store grows in steps, so per-sample growth is lumpy; the total is not.)
+    expect(held / ROWS).toBeGreaterThan(24);
     all.length = 0;
   });
 
