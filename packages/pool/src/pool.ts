@@ -26,7 +26,7 @@ import {
   validateFactory,
 } from './options.js';
 import { BORROWED, DESTROYING, IDLE, Slot, VALIDATING } from './slot.js';
-import { type Waiter, WaiterQueue } from './waiter-queue.js';
+import { DeadlineList, type Waiter, WaiterQueue } from './waiter-queue.js';
 
 /** Options of one {@link Pool.acquire} call. */
 export interface AcquireOptions {
@@ -126,6 +126,8 @@ export class Pool<T> implements AsyncDisposable {
   readonly #idle: Slot<T>[] = [];
   readonly #all = new Set<Slot<T>>();
   readonly #waiters: WaiterQueue<T>;
+  readonly #deadlines = new DeadlineList<T>();
+  #deadlineTimer: NodeJS.Timeout | undefined = undefined;
   readonly #creates = new Set<CreateOp>();
   readonly #destroys = new Set<Promise<void>>();
   #readyWaiters: Deferred[] = [];
@@ -334,14 +336,27 @@ export class Pool<T> implements AsyncDisposable {
         priority,
         stack,
         timer: undefined,
+        deadline: 0,
+        dprev: undefined,
+        dnext: undefined,
+        onDeadlines: false,
         signal: undefined,
         onAbort: undefined,
         prev: undefined,
         next: undefined,
         queued: false,
       };
-      if (timeoutMs !== Number.POSITIVE_INFINITY) {
-        waiter.timer = unrefTimeout(() => this.#waiterTimedOut(waiter, timeoutMs), timeoutMs);
+      if (timeoutMs === this.#o.acquireTimeoutMs) {
+        if (timeoutMs !== Number.POSITIVE_INFINITY) {
+          waiter.deadline = Date.now() + timeoutMs;
+          this.#deadlines.push(waiter);
+          if (this.#deadlineTimer === undefined) this.#armDeadlines(timeoutMs);
+        }
+      } else if (timeoutMs !== Number.POSITIVE_INFINITY) {
+        waiter.timer = unrefTimeout(() => {
+          waiter.timer = undefined;
+          this.#waiterTimedOut(waiter, timeoutMs);
+        }, timeoutMs);
       }
       if (signal !== undefined) {
         waiter.signal = signal;
@@ -353,9 +368,26 @@ export class Pool<T> implements AsyncDisposable {
     });
   }
 
+  #armDeadlines(ms: number): void {
+    this.#deadlineTimer = unrefTimeout(() => this.#deadlinesDue(), ms);
+  }
+
+  #deadlinesDue(): void {
+    this.#deadlineTimer = undefined;
+    const now = Date.now();
+    let head = this.#deadlines.head;
+    while (head !== undefined && head.deadline <= now) {
+      this.#waiterTimedOut(head, this.#o.acquireTimeoutMs);
+      head = this.#deadlines.head;
+    }
+    if (head !== undefined) this.#armDeadlines(Math.max(1, head.deadline - now));
+  }
+
   #waiterTimedOut(waiter: Waiter<T>, timeoutMs: number): void {
-    waiter.timer = undefined;
-    if (!waiter.queued) return;
+    if (!waiter.queued) {
+      this.#deadlines.remove(waiter);
+      return;
+    }
     this.#waiters.remove(waiter);
     this.#unhook(waiter);
     this.#acquireTimeouts++;
@@ -372,9 +404,16 @@ export class Pool<T> implements AsyncDisposable {
     waiter.reject(abortError(signal));
   }
 
-  /** Clears a waiter's timer and abort listener. */
+  /** Clears a waiter's timer (or deadline) and abort listener. */
   #unhook(waiter: Waiter<T>): void {
-    if (waiter.timer !== undefined) {
+    if (waiter.onDeadlines) {
+      this.#deadlines.remove(waiter);
+      // The shared timer goes when nobody is left on it; otherwise it re-arms when it fires.
+      if (this.#deadlines.head === undefined && this.#deadlineTimer !== undefined) {
+        clearTimeout(this.#deadlineTimer);
+        this.#deadlineTimer = undefined;
+      }
+    } else if (waiter.timer !== undefined) {
       clearTimeout(waiter.timer);
       waiter.timer = undefined;
     }
@@ -811,6 +850,8 @@ export class Pool<T> implements AsyncDisposable {
     const ready = this.#readyWaiters;
     this.#readyWaiters = [];
     for (const w of ready) w.reject(closed);
+    if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = undefined;
     if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
     this.#backoffTimer = undefined;
     if (this.#houseTimer !== undefined) clearTimeout(this.#houseTimer);

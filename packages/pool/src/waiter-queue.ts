@@ -8,7 +8,13 @@ export interface Waiter<T> {
   reject: (error: unknown) => void;
   readonly priority: number;
   readonly stack: string | undefined;
+  /** Its own timer, for a per-call `timeoutMs`. */
   timer: NodeJS.Timeout | undefined;
+  /** When it times out, if it waits under the pool's default timeout (on the deadline list). */
+  deadline: number;
+  dprev: Waiter<T> | undefined;
+  dnext: Waiter<T> | undefined;
+  onDeadlines: boolean;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   prev: Waiter<T> | undefined;
@@ -64,5 +70,34 @@ export class WaiterQueue<T> {
     waiter.next = undefined;
     waiter.queued = false;
     this.size--;
+  }
+}
+
+/**
+ * Waiters under the pool's default timeout, in order of deadline. They all wait the same
+ * time, so arrival order is deadline order: one timer for the head serves them all.
+ */
+export class DeadlineList<T> {
+  head: Waiter<T> | undefined = undefined;
+  #tail: Waiter<T> | undefined = undefined;
+
+  push(waiter: Waiter<T>): void {
+    waiter.dprev = this.#tail;
+    waiter.dnext = undefined;
+    if (this.#tail === undefined) this.head = waiter;
+    else this.#tail.dnext = waiter;
+    this.#tail = waiter;
+    waiter.onDeadlines = true;
+  }
+
+  remove(waiter: Waiter<T>): void {
+    if (!waiter.onDeadlines) return;
+    if (waiter.dprev === undefined) this.head = waiter.dnext;
+    else waiter.dprev.dnext = waiter.dnext;
+    if (waiter.dnext === undefined) this.#tail = waiter.dprev;
+    else waiter.dnext.dprev = waiter.dprev;
+    waiter.dprev = undefined;
+    waiter.dnext = undefined;
+    waiter.onDeadlines = false;
   }
 }

@@ -112,6 +112,38 @@ describe('acquire', () => {
     await pool.close();
   });
 
+  it('times out each waiter at its own deadline, mixing default and per-call timeouts', async () => {
+    vi.useFakeTimers();
+    const c = controlledFactory();
+    const pool = createPool(c.factory, { max: 1, acquireTimeoutMs: 100, idleTimeoutMs: Infinity });
+    const held = await pool.acquire();
+    const a = track(pool.acquire()); // due at 100
+    await vi.advanceTimersByTimeAsync(30);
+    const b = track(pool.acquire()); // due at 130
+    const perCall = track(pool.acquire({ timeoutMs: 40 })); // due at 70
+    await vi.advanceTimersByTimeAsync(30);
+    const d = track(pool.acquire()); // due at 160
+    await vi.advanceTimersByTimeAsync(9); // t = 69
+    expect([a, b, perCall, d].map((t) => t.settled)).toEqual([false, false, false, false]);
+    await vi.advanceTimersByTimeAsync(1); // 70
+    expect([a, b, perCall, d].map((t) => t.settled)).toEqual([false, false, true, false]);
+    await vi.advanceTimersByTimeAsync(29); // 99
+    expect(a.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1); // 100
+    expect([a, b, d].map((t) => t.settled)).toEqual([true, false, false]);
+    held.release(); // b is served: d's deadline stays armed
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.value).toBeDefined();
+    await vi.advanceTimersByTimeAsync(59); // 159
+    expect(d.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1); // 160
+    expect(d.error).toMatchObject({ code: 'ERR_POOL_TIMEOUT', timeoutMs: 100 });
+    expect(pool.stats()).toMatchObject({ pending: 0, acquireTimeouts: 3 });
+    expect(vi.getTimerCount()).toBe(0);
+    (b.value as { release(): void }).release();
+    await pool.close();
+  });
+
   it('served waiters leave no timer behind', async () => {
     vi.useFakeTimers();
     const c = controlledFactory();

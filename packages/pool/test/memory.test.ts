@@ -2,7 +2,7 @@
 // nothing behind (no registry cell, listener, timer or queue entry).
 import { assertNoLeak } from '@leakproof/memwatch';
 import { createPool } from '@leakproof/pool';
-import { describe, it } from 'vitest';
+import { describe, it, vi } from 'vitest';
 
 const factory = () => {
   let next = 0;
@@ -49,14 +49,28 @@ describe('memory', () => {
     await pool.close();
   });
 
-  it('timed-out acquires leave nothing behind', async () => {
-    const pool = createPool(factory(), { max: 1 });
-    const held = await pool.acquire();
-    await assertNoLeak(() => pool.acquire({ timeoutMs: 0 }).catch(() => {}), {
-      opsPerSample: 150,
-      samples: 8,
-    });
-    held.release();
-    await pool.close();
+  it.each([
+    ['a per-call timeout', { timeoutMs: 10 }, 30_000],
+    ["the pool's default timeout", undefined, 10],
+  ])('acquires timed out by %s leave nothing behind', async (_label, options, acquireTimeoutMs) => {
+    // Fake setTimeout and Date (not setImmediate, which the measurement itself uses), so each
+    // timeout fires at once and the run has enough operations to see a small leak.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const pool = createPool(factory(), { max: 1, acquireTimeoutMs, idleTimeoutMs: Infinity });
+      const held = await pool.acquire();
+      await assertNoLeak(
+        () => {
+          const settled = pool.acquire(options).catch(() => {});
+          vi.advanceTimersByTime(10);
+          return settled;
+        },
+        { opsPerSample: 1000 },
+      );
+      held.release();
+      await pool.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
