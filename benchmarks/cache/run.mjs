@@ -125,7 +125,7 @@ for (const scenario of scenarios) {
   const results = ratiosTo(
     await compare(
       scenario.candidates(),
-      quick ? { timeMs: 100, rounds: 3, warmupMs: 50 } : { timeMs: 250, rounds: 7 },
+      quick ? { timeMs: 100, rounds: 3, warmupMs: 50 } : { timeMs: 200, rounds: 5 },
     ),
     SUBJECT,
   );
@@ -139,7 +139,7 @@ for (const scenario of scenarios) {
 const isolatedRows = [];
 const isolated = {};
 for (const op of Object.keys(OPS)) {
-  const { subject, lru } = isolatedPair(op, quick ? 1 : 5);
+  const { subject, lru } = isolatedPair(op, quick ? 2 : 6);
   isolated[op] = subject / lru;
   isolatedRows.push([op, fmt(subject), fmt(lru), (subject / lru).toFixed(2)]);
   console.error(`isolated: ${op}`);
