@@ -4,12 +4,15 @@ import {
   drop,
   filter,
   flatMap,
+  forEach,
   map,
   mapConcurrent,
   merge,
   paginate,
+  reduce,
   type Stage,
   take,
+  tap,
   toArray,
 } from '@leakproof/iter';
 import fc from 'fast-check';
@@ -221,6 +224,87 @@ describe('properties: output equals the array computation; every source closes e
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  test('flatMap with concurrency: the multiset of inner items, inners and outer closed once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(items, delays), { maxLength: 6 }),
+        delays,
+        fc.integer({ min: 1, max: 4 }),
+        stopAt,
+        async (specs, ds, concurrency, stop) => {
+          const inners: ReturnType<typeof source>[] = [];
+          const outer = source(
+            specs.map((_, i) => i),
+            ds,
+          );
+          const stage = flatMap(
+            outer.it,
+            (i) => {
+              const inner = source(specs[i]![0], specs[i]![1]);
+              inners.push(inner);
+              return inner.it;
+            },
+            { concurrency },
+          );
+          const out = await consume(stage, stop);
+          const all = specs.flatMap(([xs]) => xs);
+          if (stop === undefined) {
+            expect([...out].sort()).toEqual([...all].sort());
+            if (concurrency === 1) expect(out).toEqual(all);
+          } else expect(out.length).toBe(Math.min(stop, all.length));
+          await closedOnce(outer);
+          for (const inner of inners) await closedOnce(inner);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  test('forEach, reduce and tap see every item once; forEach never exceeds concurrency', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        items,
+        delays,
+        delays,
+        fc.integer({ min: 1, max: 6 }),
+        async (xs, ds, fnDelays, concurrency) => {
+          let running = 0;
+          let most = 0;
+          const seen: number[] = [];
+          const s1 = source(xs, ds);
+          await forEach(
+            s1.it,
+            async (x, { index }) => {
+              running++;
+              most = Math.max(most, running);
+              await wait(fnDelays[index % fnDelays.length]!, 0);
+              seen.push(x);
+              running--;
+            },
+            { concurrency },
+          );
+          expect([...seen].sort()).toEqual([...xs].sort());
+          expect(most).toBeLessThanOrEqual(concurrency);
+          await closedOnce(s1);
+
+          const s2 = source(xs, ds);
+          const tapped: number[] = [];
+          const total = await reduce(
+            tap(s2.it, (x) => {
+              tapped.push(x);
+            }),
+            async (sum, x) => sum + x,
+            0,
+          );
+          expect(total).toBe(xs.reduce((a, b) => a + b, 0));
+          expect(tapped).toEqual(xs);
+          await closedOnce(s2);
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 
