@@ -5,6 +5,7 @@ import {
   validateDuration,
   validateOptions,
   validatePositiveInteger,
+  validateString,
 } from '@leakproof/core';
 import { breakerChannel } from './channels.js';
 
@@ -75,7 +76,7 @@ export class CircuitBreaker {
     this.#now = opts.now ?? (() => performance.now());
     this.#registration = registerPrimitive(this, {
       kind: 'circuit-breaker',
-      name: opts.name,
+      name: opts.name === undefined ? undefined : validateString(opts.name, 'name'),
       stats: (b) => b.stats(),
     });
     this.name = this.#registration.name;

@@ -7,6 +7,7 @@ import {
   validateInteger,
   validateObject,
   validatePositiveInteger,
+  validateString,
 } from '@leakproof/core';
 import { hitChannel, missChannel } from './channels.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
@@ -117,6 +118,7 @@ export class RedisCache<V> implements CacheTier<V> {
 
   constructor(options: RedisCacheOptions<V>) {
     validateObject(options, 'options');
+    const name = options.name === undefined ? undefined : validateString(options.name, 'name');
     this.namespace = validateNamespace(options.namespace);
     this.ttl = validateTtl(options.ttl);
     this.maxValueBytes =
@@ -155,7 +157,7 @@ export class RedisCache<V> implements CacheTier<V> {
       try {
         this.breaker = new CircuitBreaker({
           ...options.breaker,
-          name: `${options.name ?? this.namespace}:breaker`,
+          name: `${name ?? this.namespace}:breaker`,
         });
       } catch (error) {
         if (this.#owned) this.#client.disconnect();
@@ -166,7 +168,7 @@ export class RedisCache<V> implements CacheTier<V> {
     this.#prefix = `${this.namespace}:`;
     this.#registration = registerPrimitive(this, {
       kind: 'redis-cache',
-      name: options.name,
+      name: name,
       stats: (c) => c.stats(),
     });
     this.name = this.#registration.name;

@@ -162,6 +162,9 @@ describe('RedisCache options', () => {
     expect(() => new RedisCache({ ...base(), breaker: { failureThreshold: 0 } })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
+    expect(() => new RedisCache({ ...base(), name: 42 as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
     expect(() => new RedisCache(undefined as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
