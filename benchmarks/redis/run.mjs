@@ -164,12 +164,16 @@ for (const concurrency of [1, 50]) {
   });
   const waiters = new Map();
   let ready;
-  const isReady = new Promise((r) => (ready = r));
+  const isReady = new Promise((resolve, reject) => {
+    ready = resolve;
+    child.once('exit', (code) => reject(new Error(`the listener process exited (code ${code})`)));
+  });
   child.on('message', (m) => {
     if (m.event === 'ready') ready();
     else if (m.event === 'invalidated') waiters.get(m.key)?.(m.at);
   });
   await isReady;
+  child.removeAllListeners('exit');
   const writer = new TieredCache({ l1: { max: 1000 }, l2 });
   while (!writer.l1Active) await new Promise((r) => setTimeout(r, 5));
   const SAMPLES = quick ? 200 : 1000;
