@@ -323,14 +323,14 @@ describe('properties: output equals the array computation; every source closes e
 
 // Model-based: random interleavings of next(), return() and abort against a plain array.
 interface Model {
-  readonly expected: number[][];
+  readonly expected: readonly unknown[];
   position: number;
   state: 'open' | 'aborted' | 'closed';
   abortDelivered: boolean;
 }
 
 interface Real {
-  readonly stage: Stage<number[]>;
+  readonly stage: Stage<unknown>;
   readonly controller: AbortController;
   readonly counts: { closed: number; pulled: number; started: number };
 }
@@ -377,7 +377,8 @@ class ReturnCommand implements fc.AsyncCommand<Model, Real> {
 
 class AbortCommand implements fc.AsyncCommand<Model, Real> {
   check(m: Readonly<Model>): boolean {
-    return m.state === 'open' && m.position > 0;
+    // Only while items remain: a stage that has already finished has nothing to abort.
+    return m.state === 'open' && m.position < m.expected.length;
   }
   async run(m: Model, r: Real): Promise<void> {
     r.controller.abort();
@@ -389,33 +390,100 @@ class AbortCommand implements fc.AsyncCommand<Model, Real> {
   }
 }
 
-test('model-based: next/return/abort in any order on chunk → mapConcurrent', async () => {
+type Build = (
+  source: AsyncIterable<number>,
+  signal: AbortSignal,
+  n: number,
+) => {
+  stage: Stage<unknown>;
+  expected: (xs: readonly number[]) => readonly unknown[];
+  /** False when the stage does not own the source (paginate reads it inside fetchPage). */
+  owns?: boolean;
+};
+
+const builds: [string, Build][] = [
+  [
+    'chunk → mapConcurrent',
+    (s, signal, n) => ({
+      stage: mapConcurrent(chunk(s, n), async (batch) => batch, { concurrency: 1 + (n % 4), signal }),
+      expected: (xs) => chunks(xs, n),
+    }),
+  ],
+  [
+    'mapConcurrent unordered → (sorted by the model)',
+    (s, signal, n) => ({
+      stage: map(
+        chunk(
+          mapConcurrent(s, async (x) => x, { concurrency: n, ordered: false, signal }),
+          1_000,
+        ),
+        (batch) => [...batch].sort((a, b) => a - b),
+      ),
+      expected: (xs) => (xs.length === 0 ? [] : [[...xs].sort((a, b) => a - b)]),
+    }),
+  ],
+  [
+    'filter',
+    (s, signal) => ({
+      stage: filter(s, (x) => x % 2 === 0, { signal }),
+      expected: (xs) => xs.filter((x) => x % 2 === 0),
+    }),
+  ],
+  ['take', (s, signal, n) => ({ stage: take(s, n, { signal }), expected: (xs) => xs.slice(0, n) })],
+  ['drop', (s, signal, n) => ({ stage: drop(s, n, { signal }), expected: (xs) => xs.slice(n) })],
+  ['buffer', (s, signal, n) => ({ stage: buffer(s, n, { signal }), expected: (xs) => xs })],
+  [
+    'flatMap',
+    (s, signal) => ({
+      stage: flatMap(s, async (x) => [x, -x], { signal }),
+      expected: (xs) => xs.flatMap((x) => [x, -x]),
+    }),
+  ],
+  [
+    'paginate over the source',
+    (s, signal, n) => {
+      const it = s[Symbol.asyncIterator]();
+      return {
+        stage: paginate<number, number>(
+          async (cursor, { limit }) => {
+            const items: number[] = [];
+            for (let i = 0; i < limit; i++) {
+              const r = await it.next();
+              if (r.done === true) return { items, next: undefined };
+              items.push(r.value);
+            }
+            return { items, next: (cursor ?? 0) + 1 };
+          },
+          { limit: n, signal },
+        ),
+        expected: (xs) => xs,
+        owns: false,
+      };
+    },
+  ],
+];
+
+test.each(builds)('model-based: next/return/abort in any order on %s', async (_name, build) => {
   await fc.assert(
     fc.asyncProperty(
       items,
       delays,
       fc.integer({ min: 1, max: 5 }),
-      fc.integer({ min: 1, max: 4 }),
       fc.commands(
         [fc.constant(new NextCommand()), fc.constant(new ReturnCommand()), fc.constant(new AbortCommand())],
-        {
-          maxCommands: 30,
-        },
+        { maxCommands: 30 },
       ),
-      async (xs, ds, size, concurrency, commands) => {
+      async (xs, ds, n, commands) => {
         const controller = new AbortController();
         const s = source(xs, ds);
-        const stage = mapConcurrent(chunk(s.it, size), async (batch) => batch, {
-          concurrency,
-          signal: controller.signal,
-        });
-        const model: Model = { expected: chunks(xs, size), position: 0, state: 'open', abortDelivered: true };
-        await fc.asyncModelRun(() => ({ model, real: { stage, controller, counts: s.counts } }), commands);
+        const { stage, expected, owns = true } = build(s.it, controller.signal, n);
+        const model: Model = { expected: expected(xs), position: 0, state: 'open', abortDelivered: true };
+        const counts = owns ? s.counts : { closed: 0, pulled: 0, started: 0 };
+        await fc.asyncModelRun(() => ({ model, real: { stage, controller, counts } }), commands);
         await stage.return(undefined);
-        // Closed exactly once, or never started (a generator never started has no finally to run).
-        await closedOnce(s);
+        if (owns) await closedOnce(s);
       },
     ),
-    { numRuns: 150 },
+    { numRuns: 60 },
   );
 });
