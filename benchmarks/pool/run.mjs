@@ -9,7 +9,7 @@ import { compare, fmt, ratiosTo, writeSuite } from '../lib/harness.mjs';
 
 const MAX = 10;
 const quick = process.argv.includes('--quick');
-const timing = quick ? { timeMs: 100, rounds: 3, warmupMs: 50 } : { timeMs: 300, rounds: 5, warmupMs: 200 };
+const timing = quick ? { timeMs: 100, rounds: 3, warmupMs: 50 } : { timeMs: 200, rounds: 11, warmupMs: 300 };
 
 let nextId = 0;
 const factory = {

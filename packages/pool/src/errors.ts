@@ -25,12 +25,8 @@ export function acquireTimeoutError(name: string, ms: number, cause: unknown): T
   );
 }
 
-/** `ERR_POOL_CREATE_TIMEOUT`, `ERR_POOL_DESTROY_TIMEOUT`, `ERR_POOL_VALIDATE_TIMEOUT`: a factory call hung. */
-export function factoryTimeoutError(
-  name: string,
-  step: 'create' | 'destroy' | 'validate',
-  ms: number,
-): TimeoutError {
+/** `ERR_POOL_CREATE_TIMEOUT`, `ERR_POOL_DESTROY_TIMEOUT`: a factory call hung. */
+export function factoryTimeoutError(name: string, step: 'create' | 'destroy', ms: number): TimeoutError {
   return new TimeoutError(
     `factory.${step}() of pool "${name}" did not settle within ${ms} ms`,
     ms,
