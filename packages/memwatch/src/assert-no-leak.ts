@@ -21,9 +21,9 @@ export interface AssertNoLeakOptions extends MeasureGrowthOptions {
   /**
    * Smallest total growth over the measured operations (`bytesPerOp × ops`) that counts as a
    * leak, in bytes. Below it a slope is indistinguishable from the JIT's own bookkeeping
-   * (optimised code metadata, feedback), which adds a few KB in a fresh process (up to ~10 KB measured). With
+   * (optimised code metadata, feedback), which can add 5–15 KB during the first measurement in a process. With
    * few operations this, not `maxBytesPerOp`, sets the detection floor.
-   * @default 16384
+   * @default 32768
    */
   readonly minGrowthBytes?: number;
   /**
@@ -59,7 +59,7 @@ export async function assertNoLeak(fn: Operation, options?: AssertNoLeakOptions)
     Number.MAX_SAFE_INTEGER,
   );
   const minGrowthBytes = validateNumber(
-    opts.minGrowthBytes ?? 16_384,
+    opts.minGrowthBytes ?? 32_768,
     'minGrowthBytes',
     0,
     Number.MAX_SAFE_INTEGER,

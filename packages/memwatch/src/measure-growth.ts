@@ -31,7 +31,9 @@ export interface MeasureGrowthOptions {
   readonly opsPerSample?: number;
   /**
    * Warm-up samples run first and dropped: the first batches compile code, grow
-   * inline caches and fill lazily sized tables, which looks like growth but is not.
+   * inline caches and fill lazily sized tables, which looks like growth but is not. When
+   * the readings have not settled by then (two successive ones within 2 KB), up to as many
+   * again are run; `warmupOps` reports how many operations the warm-up took.
    * @default 4
    */
   readonly warmup?: number;
@@ -57,7 +59,7 @@ export interface GrowthMeasurement {
   readonly opsPerSample: number;
   /** Operations measured (warm-up excluded). */
   readonly ops: number;
-  /** Operations run in the warm-up. */
+  /** Operations run in the warm-up (it extends itself until memory settles). */
   readonly warmupOps: number;
   /** Growth the slope implies over the measured operations, in bytes (`bytesPerOp × ops`). */
   readonly growthBytes: number;
@@ -104,6 +106,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 // warm-up, and that would read as growth.
 const CODE_SPACES = new Set(['code_space', 'code_large_object_space']);
 
+/** Two successive warm-up readings this close count as settled. */
+const SETTLED_BYTES = 2048;
+
 function readMemory(memory: MemorySource): number {
   let heap = 0;
   for (const space of getHeapSpaceStatistics()) {
@@ -129,9 +134,23 @@ export async function runMeasurement(fn: Operation, o: ResolvedMeasureOptions): 
       if (isThenable(result)) await result;
     }
   };
-  for (let w = 0; w < o.warmup; w++) {
+  // Fixed warm-up, then more (as many again) until two successive readings have stayed
+  // within SETTLED_BYTES: in a fresh process the JIT's bookkeeping keeps growing for a while.
+  // A real leak never settles; it only costs the extra samples.
+  const warm: number[] = [];
+  const settled = (): boolean => {
+    const n = warm.length;
+    return (
+      n >= 3 &&
+      Math.abs(warm[n - 1]! - warm[n - 2]!) <= SETTLED_BYTES &&
+      Math.abs(warm[n - 2]! - warm[n - 3]!) <= SETTLED_BYTES
+    );
+  };
+  const maxWarmup = o.warmup * 2;
+  while (warm.length < o.warmup || (warm.length < maxWarmup && !settled())) {
     await batch();
     await settle();
+    warm.push(readMemory(o.memory));
   }
   const xs: number[] = [];
   const ys: number[] = [];
@@ -149,7 +168,7 @@ export async function runMeasurement(fn: Operation, o: ResolvedMeasureOptions): 
     samples: ys,
     opsPerSample: o.opsPerSample,
     ops,
-    warmupOps: o.warmup * o.opsPerSample,
+    warmupOps: warm.length * o.opsPerSample,
     growthBytes: slope * ops,
     rawGrowthBytes: ys[ys.length - 1]! - ys[0]!,
     memory: o.memory,

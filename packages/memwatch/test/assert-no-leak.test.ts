@@ -28,7 +28,7 @@ function fixedHandler(): (i: number) => void {
 
 describe('assertNoLeak', () => {
   it('throws ERR_LEAK_DETECTED with the figures on a leaky function', async () => {
-    const error = await assertNoLeak(leakyHandler()).catch((e: unknown) => e);
+    const error = await assertNoLeak(leakyHandler(), { opsPerSample: 2000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LeakDetectedError);
     const leak = error as LeakDetectedError;
     expect(leak.code).toBe('ERR_LEAK_DETECTED');

@@ -62,7 +62,9 @@ describe('measureGrowth calibration', () => {
       },
       { opsPerSample: 2000, samples: 6 },
     );
-    expect(kept.length).toBe(2000 * (6 + 4));
+    expect(kept.length).toBe(m.ops + m.warmupOps);
+    expect(m.warmupOps).toBeGreaterThanOrEqual(4 * 2000);
+    expect(m.warmupOps).toBeLessThanOrEqual(8 * 2000);
     expect(m.bytesPerOp).toBeGreaterThan(20);
     expect(m.trend.direction).toBe('increasing');
   });
@@ -70,10 +72,11 @@ describe('measureGrowth calibration', () => {
   it('passes the operation index and reports its sampling', async () => {
     const seen: number[] = [];
     const m = await measureGrowth((i) => void seen.push(i), { samples: 3, opsPerSample: 5, warmup: 1 });
-    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(m.samples).toHaveLength(3);
     expect(m.ops).toBe(15);
-    expect(m.warmupOps).toBe(5);
+    // One warm-up sample asked for; at most one more while memory settles.
+    expect([5, 10]).toContain(m.warmupOps);
+    expect(seen).toEqual(Array.from({ length: m.ops + m.warmupOps }, (_, i) => i));
     expect(m.memory).toBe('heap+external');
   });
 
