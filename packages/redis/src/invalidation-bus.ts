@@ -138,7 +138,7 @@ export class InvalidationBus {
   // Creates our own subscriber: a duplicate of a single connection, or a plain connection to
   // the master owning the channel's slot (sharded) or to any master (classic pub/sub, which a
   // Cluster broadcasts to every node).
-  async #start(): Promise<void> {
+  async #start(node?: string): Promise<void> {
     if (this.#closed) return;
     try {
       const publisher = this.#publisher;
@@ -154,7 +154,7 @@ export class InvalidationBus {
         const sharded = await this.#sharded();
         if (this.#closed) return;
         const nodeKey = sharded
-          ? (publisher.slots as string[][])[clusterSlot(this.channel)]?.[0]
+          ? (node ?? (publisher.slots as string[][])[clusterSlot(this.channel)]?.[0])
           : publisher.nodes('master').map((node) => `${node.options.host}:${node.options.port}`)[0];
         if (nodeKey === undefined) throw new Error('the cluster has no known master for the channel yet');
         const at = nodeKey.lastIndexOf(':');
@@ -167,17 +167,34 @@ export class InvalidationBus {
           { autoResubscribe: false, connectionName: `leakproof-bus:${this.channel}:${this.id}` },
         );
       }
-      sub.on('error', () => {});
+      sub.on('error', (error: Error) => {
+        // Resharding: the server unsubscribes us when the channel's slot leaves its master.
+        // ioredis has no event for that push and reports it as a queue state error.
+        if (/Last reply: sunsubscribe/.test(error.message)) {
+          if (isCluster(publisher)) publisher.refreshSlotsCache();
+          this.#lost(sub);
+        }
+      });
       this.#attach(sub);
     } catch {
       this.#scheduleRestart();
     }
   }
 
-  #scheduleRestart(): void {
+  #scheduleRestart(node?: string): void {
     if (this.#closed) return;
     clearTimeout(this.#retry);
-    this.#retry = unrefTimeout(() => void this.#start(), RETRY_MS);
+    this.#retry = unrefTimeout(() => void this.#start(node), RETRY_MS);
+  }
+
+  // Drops an owned subscriber for good and starts over, finding the channel's master again.
+  #lost(sub: Redis, cause?: unknown, node?: string): void {
+    if (this.#closed || this.#sub !== sub) return;
+    this.#detach?.();
+    this.#sub = undefined;
+    this.#down(cause);
+    sub.disconnect();
+    this.#scheduleRestart(node);
   }
 
   #attach(sub: Redis): void {
@@ -185,7 +202,10 @@ export class InvalidationBus {
     const onMessage = (channel: string, message: string): void => {
       if (channel === this.channel) this.#receive(message);
     };
-    const onClose = (): void => this.#down();
+    // On a Cluster the master may be gone for good (failover): rather than reconnect to the
+    // same address, an owned subscriber is rebuilt from the cluster's current slot map.
+    const rebuild = this.#ownsSub && isCluster(this.#publisher);
+    const onClose = (): void => (rebuild ? this.#lost(sub) : this.#down());
     const onReady = (): void => void this.#subscribe(sub);
     sub.on('message', onMessage);
     sub.on('smessage', onMessage);
@@ -219,14 +239,12 @@ export class InvalidationBus {
       }
     } catch (error) {
       if (this.#closed || this.#sub !== sub) return;
-      this.#down(error);
-      if (this.#ownsSub && /^MOVED\b/.test(error instanceof Error ? error.message : '')) {
+      const moved = /^MOVED \d+ (\S+)/.exec(error instanceof Error ? error.message : '');
+      if (this.#ownsSub && moved !== null) {
         // The channel's slot moved to another master: start over on the new owner.
-        this.#detach?.();
-        this.#sub = undefined;
-        sub.disconnect();
-        this.#scheduleRestart();
+        this.#lost(sub, error, moved[1]);
       } else {
+        this.#down(error);
         clearTimeout(this.#retry);
         this.#retry = unrefTimeout(() => {
           if (!this.#closed && this.#sub === sub && sub.status === 'ready') void this.#subscribe(sub);

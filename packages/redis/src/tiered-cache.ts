@@ -315,7 +315,7 @@ export class TieredCache<V> {
     this.#assertOpen();
     this.#invalidateLocal(key);
     await this.l2.set(key, value, { ttl }).catch((error: unknown) => {
-      this.#l2Errors++;
+      if (isLeakproofError(error, 'ERR_REDIS_UNAVAILABLE')) this.#l2Errors++;
       throw error;
     });
     // A read that started before this write must not put the old value back.
@@ -330,7 +330,7 @@ export class TieredCache<V> {
     this.#assertOpen();
     this.#invalidateLocal(key);
     const removed = await this.l2.delete(key).catch((error: unknown) => {
-      this.#l2Errors++;
+      if (isLeakproofError(error, 'ERR_REDIS_UNAVAILABLE')) this.#l2Errors++;
       throw error;
     });
     this.#invalidateLocal(key);

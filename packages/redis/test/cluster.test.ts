@@ -125,4 +125,50 @@ describe('TieredCache on a Cluster', () => {
     );
     expect(await b.get('k')).toBe(3);
   });
+
+  it('follows the channel when resharding moves its slot to another master', async () => {
+    const namespace = ns('creshard');
+    await using l2 = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
+    await using a = new TieredCache<number>({ l1: { max: 100 }, l2 });
+    await using b = new TieredCache<number>({ l1: { max: 100 }, l2 });
+    await waitFor(() => a.l1Active && b.l1Active, 'both subscriptions');
+    await a.set('k', 1);
+    await waitFor(() => b.stats().invalidationsReceived === 1, 'b to receive the first invalidation');
+    await b.get('k');
+    expect(b.getLocal('k')).toBe(1);
+
+    const channel = `${namespace}:__invalidate`;
+    const slot = clusterSlot(channel);
+    const masters = cluster.nodes('master');
+    const ids = await Promise.all(masters.map(async (m) => String(await m.cluster('MYID'))));
+    const owners = await Promise.all(
+      masters.map(async (m) =>
+        Number(((await m.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1]),
+      ),
+    );
+    const from = owners.findIndex((n) => n === 2);
+    expect(from).toBeGreaterThanOrEqual(0);
+    const to = (from + 1) % masters.length;
+    const [src, dst] = [masters[from]!, masters[to]!];
+    await dst.cluster('SETSLOT', slot, 'IMPORTING', ids[from]!);
+    await src.cluster('SETSLOT', slot, 'MIGRATING', ids[to]!);
+    for (;;) {
+      const keys = (await src.cluster('GETKEYSINSLOT', slot, 100)) as string[];
+      if (keys.length === 0) break;
+      await src.migrate(dst.options.host!, dst.options.port!, '', 0, 5000, 'KEYS', ...keys);
+    }
+    for (const m of masters) await m.cluster('SETSLOT', slot, 'NODE', ids[to]!);
+
+    // The old master unsubscribed both: L1 flushed, then both subscribe again on the new one.
+    await waitFor(() => b.stats().l1Flushes === 1, 'b to notice the unsubscribe');
+    expect(b.getLocal('k')).toBeUndefined();
+    await waitFor(async () => {
+      const reply = (await dst.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number];
+      return Number(reply[1]) === 2 && a.l1Active && b.l1Active;
+    }, 'both to subscribe on the new master');
+    await b.get('k');
+    await a.set('k', 2);
+    await waitFor(() => b.getLocal('k') === undefined, 'b to receive invalidations from the new master');
+    expect(await b.get('k')).toBe(2);
+  });
 });
