@@ -146,7 +146,7 @@ describe('TieredCache on a Cluster', () => {
         Number(((await m.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1]),
       ),
     );
-    const from = owners.findIndex((n) => n === 2);
+    const from = owners.indexOf(2);
     expect(from).toBeGreaterThanOrEqual(0);
     const to = (from + 1) % masters.length;
     const [src, dst] = [masters[from]!, masters[to]!];
