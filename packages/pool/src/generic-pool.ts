@@ -194,20 +194,22 @@ export class Pool<T> extends EventEmitter {
     let p = typeof priority === 'number' && Number.isFinite(priority) ? Math.trunc(priority) : 0;
     if (p < 0 || p >= range) p = range - 1;
     this.#acquiring++;
-    return core.acquire(p === 0 ? undefined : { priority: p }).then(
-      (lease) => {
-        this.#acquiring--;
-        const resource = lease.resource;
-        this.#leases.set(resource, lease);
-        return resource;
-      },
-      (error: unknown) => {
-        this.#acquiring--;
-        this.#checkDrained();
-        throw error;
-      },
-    );
+    return core.acquire(p === 0 ? undefined : { priority: p }).then(this.#onAcquired, this.#onAcquireFailed);
   }
+
+  // Bound once, not per call: acquire is the hot path.
+  readonly #onAcquired = (lease: Lease<T>): T => {
+    this.#acquiring--;
+    const resource = lease.resource;
+    this.#leases.set(resource, lease);
+    return resource;
+  };
+
+  readonly #onAcquireFailed = (error: unknown): never => {
+    this.#acquiring--;
+    this.#checkDrained();
+    throw error;
+  };
 
   /** Returns a borrowed resource. Rejects when `resource` is not on loan from this pool. */
   release(resource: T): Promise<void> {
