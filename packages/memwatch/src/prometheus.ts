@@ -5,7 +5,6 @@
 import {
   invalidArgType,
   invalidArgValue,
-  LeakproofError,
   listPrimitives,
   type PrimitiveInfo,
   validateNumber,
@@ -13,14 +12,11 @@ import {
   validateOptions,
   validateString,
 } from '@leakproof/core';
-import type { Counter, Gauge, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { loadPromClient, type PromClientModule } from './load-prom-client.js';
 import { memoryStatus } from './memory-status.js';
 
-/** The parts of the prom-client module this subpath uses. */
-export interface PromClientModule {
-  readonly Gauge: typeof Gauge;
-  readonly Counter: typeof Counter;
-}
+export type { PromClientModule } from './load-prom-client.js';
 
 /** Options of {@link registerMetrics}. */
 export interface RegisterMetricsOptions {
@@ -109,31 +105,6 @@ const DEFINITIONS: readonly Definition[] = [
 ];
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-
-/** @internal Loads prom-client, or explains how to get it. */
-export async function loadPromClient(
-  importer: () => Promise<unknown> = () => import('prom-client'),
-): Promise<PromClientModule> {
-  let mod: unknown;
-  try {
-    mod = await importer();
-  } catch (error) {
-    throw new LeakproofError(
-      'ERR_MISSING_PEER_DEPENDENCY',
-      '@leakproof/memwatch/prometheus needs prom-client, an optional peer dependency: install it with `npm install prom-client`',
-      { cause: error },
-    );
-  }
-  const m = mod as Partial<PromClientModule> & { default?: Partial<PromClientModule> };
-  const client = typeof m.Gauge === 'function' ? m : m.default;
-  if (typeof client?.Gauge !== 'function' || typeof client.Counter !== 'function') {
-    throw new LeakproofError(
-      'ERR_MISSING_PEER_DEPENDENCY',
-      'The loaded prom-client module has no Gauge or Counter',
-    );
-  }
-  return client as PromClientModule;
-}
 
 /**
  * Registers leakproof's metrics on a prom-client `Registry`: per-primitive series labelled

@@ -1,10 +1,11 @@
 import { BoundedMap } from '@leakproof/cache';
 import { registerPrimitive } from '@leakproof/core';
-import { loadPromClient, registerMetrics } from '@leakproof/memwatch/prometheus';
+import { registerMetrics } from '@leakproof/memwatch/prometheus';
 import * as promClient from 'prom-client';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { expectCollected } from '../src/expect-collected.js';
+import { loadPromClient } from '../src/load-prom-client.js';
 
 // Registered with a module-level stats function: a closure created in a constructor would share
 // the constructor's context, and with it `this`, if any other closure there captures `this`.
