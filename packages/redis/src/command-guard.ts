@@ -75,6 +75,23 @@ export class CommandGuard {
         ),
       );
     }
+    let fail!: (error: unknown) => void;
+    const deadline: Deadline = {
+      at: performance.now() + this.timeoutMs,
+      settled: false,
+      expire: () => {
+        this.timeouts++;
+        this.failures++;
+        const error = new RedisUnavailableError(
+          `${this.what}: Redis did not answer within ${this.timeoutMs} ms`,
+          {
+            cause: new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`, this.timeoutMs),
+          },
+        );
+        this.breaker.failure(error);
+        fail(error);
+      },
+    };
     const status = this.client.status;
     let promise: Promise<T>;
     if (status === 'ready') {
@@ -88,7 +105,12 @@ export class CommandGuard {
     } else if (!this.#everReady && FIRST_CONNECT.has(status)) {
       // A client still making its first connection: wait for it (within the deadline)
       // rather than fail a service that has just started. Later drops fail fast.
-      promise = this.#firstReady().then(op);
+      // A call whose deadline passed meanwhile is never sent: its caller was told it failed.
+      promise = this.#firstReady().then(() =>
+        deadline.settled
+          ? Promise.reject(new Error('the deadline passed before the connection was ready'))
+          : op(),
+      );
     } else {
       const error = new RedisUnavailableError(
         `${this.what}: the connection is not ready (status \`${status}\`)`,
@@ -99,22 +121,7 @@ export class CommandGuard {
     }
     this.pending++;
     return new Promise<T>((resolve, reject) => {
-      const deadline: Deadline = {
-        at: performance.now() + this.timeoutMs,
-        settled: false,
-        expire: () => {
-          this.timeouts++;
-          this.failures++;
-          const error = new RedisUnavailableError(
-            `${this.what}: Redis did not answer within ${this.timeoutMs} ms`,
-            {
-              cause: new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`, this.timeoutMs),
-            },
-          );
-          this.breaker.failure(error);
-          reject(error);
-        },
-      };
+      fail = reject;
       this.#track(deadline);
       promise.then(
         (value) => {

@@ -3,7 +3,7 @@
 import { RedisCache, RedisUnavailableError, TieredCache } from '@leakproof/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type PrivateRedis, startPrivateRedis } from '../../../test/setup/services.js';
+import { freePort, type PrivateRedis, startPrivateRedis } from '../../../test/setup/services.js';
 import { expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
 import { waitFor } from './setup/wait.js';
 
@@ -147,5 +147,48 @@ describe('Redis slow', () => {
     await cache.close();
     await expectEveryKeyHasTtl(admin, namespace);
     await admin.quit();
+  });
+});
+
+describe('Redis not there yet', () => {
+  it('waits for a first connection within the deadline, and never sends a call that timed out meanwhile', async () => {
+    const port = await freePort();
+    const namespace = uniqueNamespace('late');
+    const cache = new RedisCache<number>({
+      redis: `redis://127.0.0.1:${port}`,
+      namespace,
+      ttl: 30_000,
+      timeoutMs: 100,
+      breaker: { failureThreshold: 100 },
+    });
+    await expect(cache.set('ghost', 1)).rejects.toMatchObject({
+      code: 'ERR_REDIS_UNAVAILABLE',
+      message: expect.stringContaining('did not answer within 100 ms'),
+    });
+    const late = await startPrivateRedis([], port);
+    try {
+      await waitFor(() => cache.client.status === 'ready', 'the first connection', 10_000);
+      const admin = new Redis(late.url);
+      expect(await admin.exists(`${namespace}:ghost`)).toBe(0);
+      await cache.set('real', 2);
+      expect(await cache.get('real')).toBe(2);
+      await cache.close();
+      await expectEveryKeyHasTtl(admin, namespace);
+      await admin.quit();
+    } finally {
+      await late.stop();
+    }
+  });
+
+  it('connects a lazy injected client on the first call', async () => {
+    const namespace = uniqueNamespace('lazy');
+    const client = new Redis(server.url, { lazyConnect: true });
+    const cache = new RedisCache<number>({ redis: client, namespace, ttl: 30_000 });
+    expect(client.status).toBe('wait');
+    await cache.set('a', 1);
+    expect(await cache.get('a')).toBe(1);
+    await cache.close();
+    await expectEveryKeyHasTtl(client, namespace);
+    await client.quit();
   });
 });
