@@ -1,6 +1,8 @@
 // Runs the BUILT package in child processes, the way users load it: require() and import.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -91,5 +93,52 @@ describe.runIf(built)('the built package (run `npx pnpm@10 build` first)', () =>
       job.emit('done', 7);
     `;
     expect(run(['-e'], program('@leakproof/events'))).toBe(run(['-e'], program('events')));
+  });
+
+  it('the CommonJS declarations type-check `import X = require()` consumers (export =)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakproof-events-cjs-'));
+    try {
+      mkdirSync(join(dir, 'node_modules', '@leakproof'), { recursive: true });
+      symlinkSync(packageDir, join(dir, 'node_modules', '@leakproof', 'events'));
+      symlinkSync(join(packageDir, '..', 'core'), join(dir, 'node_modules', '@leakproof', 'core'));
+      symlinkSync(
+        join(packageDir, '..', '..', 'node_modules', '@types'),
+        join(dir, 'node_modules', '@types'),
+      );
+      writeFileSync(
+        join(dir, 'use.cts'),
+        `import EventEmitter = require('@leakproof/events');
+        import util = require('node:util');
+        const e = new EventEmitter<{ a: [number] }>({ listenerLimit: 5 });
+        e.on('a', (n) => n + 1);
+        const scope: EventEmitter.ListenerScope = EventEmitter.createScope();
+        scope.on(e, 'a', () => {});
+        const bound: EventEmitter.EmitterScope<{ a: [number] }> = e.scope();
+        const typed: EventEmitter.EventEmitter<{ a: [number] }> = e;
+        class Sub extends EventEmitter {}
+        function Legacy(this: object) { EventEmitter.call(this); }
+        util.inherits(Legacy, EventEmitter);
+        void EventEmitter.once(new Sub(), 'x', { timeout: 10 });
+        export const used = [bound, typed];
+        `,
+      );
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            strict: true,
+            noEmit: true,
+            types: ['node'],
+            lib: ['ES2023', 'ESNext.Disposable'],
+          },
+          files: ['use.cts'],
+        }),
+      );
+      const tsc = join(packageDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
+      expect(() => execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' })).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
