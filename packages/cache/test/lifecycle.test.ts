@@ -52,6 +52,31 @@ describe('registry, stats, diagnostics, dispose', () => {
     }
   });
 
+  it('publishes loads, load errors and dispose', async () => {
+    const seen: Array<[string, unknown]> = [];
+    const names = ['leakproof:cache:load', 'leakproof:cache:load-error', 'leakproof:cache:dispose'];
+    const listeners = names.map((channel) => {
+      const listener = (message: unknown) => seen.push([channel, message]);
+      diagnostics_channel.subscribe(channel, listener);
+      return () => diagnostics_channel.unsubscribe(channel, listener);
+    });
+    try {
+      const map = new BoundedMap<string, number>({ max: 2, name: 'dc-load' });
+      await map.getOrLoad('a', () => 1);
+      const error = new Error('down');
+      await expect(map.getOrLoad('b', () => Promise.reject(error))).rejects.toBe(error);
+      map.dispose();
+      expect(seen).toEqual([
+        ['leakproof:cache:load', { name: 'dc-load', key: 'a' }],
+        ['leakproof:cache:load', { name: 'dc-load', key: 'b' }],
+        ['leakproof:cache:load-error', { name: 'dc-load', key: 'b', error }],
+        ['leakproof:cache:dispose', { name: 'dc-load' }],
+      ]);
+    } finally {
+      for (const off of listeners) off();
+    }
+  });
+
   it('dispose clears (reason clear), unregisters, is idempotent, and refuses later writes', () => {
     const reasons: string[] = [];
     const map = new BoundedMap<string, number>({
