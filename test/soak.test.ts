@@ -27,6 +27,7 @@ describe('soak', () => {
       cacheStats: report.cacheStats,
       slowReports: report.load.slowReports,
       slowConsumerSeen: report.slowConsumerSeen,
+      peaks: report.peaks,
       heapMiB: report.growth.samples.map((b) => Math.round(b / 2 ** 17) / 8),
       failures: report.load.failures.slice(0, 10),
       serviceErrors: report.serviceErrors.slice(0, 10),
@@ -47,7 +48,21 @@ describe('soak', () => {
     // a few hundred bytes each; after the warm-up the slope stays far below that.
     expect(report.bytesPerRequest).toBeLessThan(128);
 
-    // Bounded while running, and released at the end.
+    // Bounded while running: listeners follow the requests in flight (8 clients, two each
+
+    // on /watch, plus the slow consumer), the pool and the caches stay within their bounds.
+
+    expect(report.peaks.busListeners).toBeGreaterThan(0);
+
+    expect(report.peaks.busListeners).toBeLessThanOrEqual(2 * 8 + 1);
+
+    expect(report.peaks.poolSize).toBeLessThanOrEqual(6);
+
+    expect(report.peaks.clients).toBeLessThanOrEqual(500);
+
+    expect(report.peaks.l1Size).toBeLessThanOrEqual(500);
+
+    // Released at the end.
     expect(report.poolBorrowedAtEnd).toBe(0);
     expect(report.clientsAtEnd).toBeLessThanOrEqual(500);
     expect(report.busListenersAtEnd).toBe(0);

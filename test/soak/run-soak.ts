@@ -30,6 +30,8 @@ export interface SoakReport {
   readonly connectionErrors: number;
   readonly cacheDegraded: number;
   readonly cacheStats: Readonly<Record<string, number>>;
+  /** The largest figures seen while the load ran (sampled every 50 ms). */
+  readonly peaks: { busListeners: number; poolSize: number; clients: number; l1Size: number };
   readonly resourcesBefore: Record<string, number>;
   readonly resourcesAfter: Record<string, number>;
 }
@@ -75,7 +77,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const warmup = Math.max(2, Math.min(30, Math.round(slices * 0.3)));
   const faultEvery = Math.max(4, Math.round(10_000 / sliceMs));
   const faults: string[] = [];
-  // Requests served before each measured sample, for the per-request slope.
+  // Requests served at the end of each slice; the last ones line up with memwatch's samples
+  // (its warm-up may extend itself until memory settles).
   const served: number[] = [];
   let slice = 0;
 
@@ -106,6 +109,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     return undefined;
   };
 
+  const peaks = { busListeners: 0, poolSize: 0, clients: 0, l1Size: 0 };
+  const sampler = setInterval(() => {
+    peaks.busListeners = Math.max(peaks.busListeners, service.bus.listenerCount('price'));
+    peaks.poolSize = Math.max(peaks.poolSize, service.db.pool.stats().size);
+    peaks.clients = Math.max(peaks.clients, service.clients.size);
+    peaks.l1Size = Math.max(peaks.l1Size, service.cache.tiered.stats().l1Size);
+  }, 50);
+
   try {
     const growth = await measureGrowth(
       async () => {
@@ -113,9 +124,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const fault = faultFor(k)?.();
         const requests = await load.runFor(sliceMs);
         await fault;
-        if (k >= warmup) served.push(load.stats.requests);
+        served.push(load.stats.requests);
         log(
-          `slice ${k + 1}/${slices}: ${requests} requests, heap before GC ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB`,
+          `slice ${k + 1} (of ${slices} or a few more): ${requests} requests, heap before GC ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB`,
         );
       },
       { samples: slices - warmup, opsPerSample: 1, warmup, memory: 'heap' },
@@ -124,9 +135,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       `select count(*)::int as n from ${service.tables.orders}`,
     );
     const stats = service.db.pool.stats();
+    clearInterval(sampler);
     const report = {
       growth,
-      bytesPerRequest: theilSen(served, growth.samples),
+      peaks,
+      bytesPerRequest: theilSen(served.slice(-growth.samples.length), growth.samples),
       load: load.stats,
       serviceErrors: service.errors,
       faults,
@@ -147,6 +160,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await new Promise((resolve) => setTimeout(resolve, 200));
     return { ...report, resourcesBefore, resourcesAfter: activeResources() };
   } finally {
+    clearInterval(sampler);
     load.close();
     await service.close().catch(() => {});
     await redis.stop();
