@@ -58,6 +58,11 @@ const collected = new FinalizationRegistry<number>((id) => {
 /**
  * Registers `target` weakly. The returned handle's `unregister()` (or dispose) removes it;
  * call it from the primitive's own dispose.
+ *
+ * Pass `stats` and `compact` as module-level functions, not closures written inside the
+ * primitive's constructor: V8 gives all closures of one function a shared context, so an
+ * inline `stats` created beside any closure that uses `this` holds the primitive strongly
+ * and the registry would keep it alive forever.
  */
 export function registerPrimitive<T extends object>(target: T, options: RegisterOptions<T>): Registration {
   const id = nextId++;
