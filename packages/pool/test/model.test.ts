@@ -128,6 +128,43 @@ class Faults implements Cmd {
     `faults(create ${this.create}, destroy ${this.destroy}, validate ${this.validate}, settle ${this.settleHung})`;
 }
 
+class Clear implements Cmd {
+  check = () => true;
+  async run(_m: Model, r: Real): Promise<void> {
+    void r.pool.clear();
+    await step(r);
+  }
+  toString = () => 'clear()';
+}
+
+class Use implements Cmd {
+  constructor(readonly fails: boolean) {}
+  check = () => true;
+  async run(_m: Model, r: Real): Promise<void> {
+    const entry = { settled: false, controller: undefined };
+    r.acquires.push(entry);
+    // use() holds its lease only inside fn, which settles at once: it never adds to `held`.
+    r.pool
+      .use(
+        (resource) => {
+          if (this.fails) throw new Error(`fn failed on ${resource.id}`);
+          return resource.id;
+        },
+        { destroyOnError: true },
+      )
+      .then(
+        () => {
+          entry.settled = true;
+        },
+        () => {
+          entry.settled = true;
+        },
+      );
+    await step(r);
+  }
+  toString = () => `use(${this.fails ? 'throws' : 'ok'})`;
+}
+
 const mode = fc.constantFrom<Mode>('ok', 'ok', 'ok', 'throw', 'reject', 'hang');
 const commands = [
   fc
@@ -139,6 +176,8 @@ const commands = [
     .map(([t, a, p]) => new Acquire(t, a, p)),
   fc.tuple(fc.nat(), fc.boolean()).map(([i, d]) => new End(i, d)),
   fc.nat().map((i) => new Abort(i)),
+  fc.constant(new Clear()),
+  fc.boolean().map((fails) => new Use(fails)),
   fc.integer({ min: 1, max: 400 }).map((ms) => new Advance(ms)),
   fc
     .tuple(
