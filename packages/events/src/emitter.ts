@@ -8,7 +8,6 @@ import {
   publish,
   registerPrimitive,
   validateAbortSignal,
-  validateObject,
   validatePositiveInteger,
   validateString,
 } from '@leakproof/core';
@@ -181,8 +180,9 @@ function addWithOptions(
   prepend: boolean,
   once: boolean,
 ): Emitter {
-  validateObject(options, 'options');
-  const signal = options.signal;
+  // node:events ignores extra arguments, so a third argument that is not an options
+  // object (an eventemitter3-style context, `true`, ...) is ignored here too.
+  const signal = typeof options === 'object' && options !== null ? options.signal : undefined;
   const nodeAdd = prepend ? nodePrependListener : nodeAddListener;
   if (signal === undefined) {
     if (once) return (prepend ? nodePrependOnceListener : nodeOnce).call(emitter, type, listener) as Emitter;

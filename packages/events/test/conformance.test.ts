@@ -289,6 +289,16 @@ describe('conformance with node:events', () => {
     ].map((method) => caught(() => e[method]('x', 'nope')));
   });
 
+  conform('extra arguments to the add methods are ignored', (m) => {
+    const e = new m.EventEmitter();
+    const f = () => {};
+    e.on('x', f, 'context');
+    e.once('x', f, true);
+    e.prependListener('x', f, 1);
+    e.addListener('x', f, null);
+    return [e.listenerCount('x'), e.listeners('x').every((l: unknown) => l === f)];
+  });
+
   conform('method identity and the prototype surface', (m) => {
     const P = m.EventEmitter.prototype;
     const added = new Set(['constructor', 'setListenerLimit', 'getListenerLimit', 'stats', 'scope']);
