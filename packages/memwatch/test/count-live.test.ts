@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { countLive } from '../src/count-live.js';
 
@@ -23,5 +24,21 @@ describe('countLive', () => {
     expect(() => countLive(42 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
     const arrow = (() => {}) as unknown as Function;
     expect(() => countLive(arrow)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+  });
+
+  it('says so clearly on a runtime without v8.queryObjects', () => {
+    const holder = v8 as { queryObjects?: unknown };
+    const original = holder.queryObjects;
+    holder.queryObjects = undefined;
+    try {
+      expect(() => countLive(Session)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_UNSUPPORTED_RUNTIME',
+          message: expect.stringContaining('v8.queryObjects'),
+        }),
+      );
+    } finally {
+      holder.queryObjects = original;
+    }
   });
 });
