@@ -27,7 +27,6 @@ import type { DefaultEventMap, EventMap, Key, Listener1, ListenerOptions } from 
 
 const NodeEventEmitter = NodeEvents.EventEmitter;
 const nodeProto = NodeEventEmitter.prototype as unknown as Record<string | symbol, Function>;
-const nodeInit = (NodeEventEmitter as unknown as { init: (this: object, opts?: unknown) => void }).init;
 const nodeAddListener = nodeProto.addListener!;
 const nodePrependListener = nodeProto.prependListener!;
 const nodeOnce = nodeProto.once!;
@@ -377,7 +376,8 @@ function init(this: Emitter, opts?: EventEmitterOptions): void {
       limit = validatePositiveInteger(opts.listenerLimit, 'listenerLimit', MAX_ENTRIES);
     if (opts.name !== undefined) name = validateString(opts.name, 'name');
   }
-  nodeInit.call(this, opts);
+  // Looked up each time, as Node's own constructor does, so a patched init (domains) applies.
+  (NodeEventEmitter as unknown as { init: (this: object, opts?: unknown) => void }).init.call(this, opts);
   // The state slot is created only when there is something to keep, so a plain
   // `new EventEmitter()` costs what Node's does.
   if (limit !== 0) {
