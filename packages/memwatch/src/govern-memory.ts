@@ -1,4 +1,5 @@
 import {
+  emitLeakproofWarning,
   listPrimitives,
   outOfRange,
   type PrimitiveInfo,
@@ -68,6 +69,10 @@ export interface MemoryGovernorStats {
   readonly freedEntries: number;
   readonly freedBytes: number;
   readonly lastPressure: number;
+  /** `compact()` calls that threw (each reported as a `LEAKPROOF_COMPACT_FAILED` warning). */
+  readonly compactErrors: number;
+  /** Timer checks whose pressure reading threw (each reported as `LEAKPROOF_PRESSURE_READ_FAILED`). */
+  readonly readErrors: number;
 }
 
 /** A running governor. Disposing stops its timer. */
@@ -113,16 +118,32 @@ class Governor implements MemoryGovernor {
   #freedEntries = 0;
   #freedBytes = 0;
   #lastPressure = 0;
+  #compactErrors = 0;
+  #readErrors = 0;
 
   constructor(o: GovernorConfig, name: string | undefined) {
     this.#o = o;
-    this.#timer = unrefInterval(() => this.check(), o.intervalMs);
+    this.#timer = unrefInterval(() => this.#tick(), o.intervalMs);
     this.#registration = registerPrimitive<Governor>(this, {
       kind: 'memory-governor',
       name,
       stats: (g) => g.stats(),
     });
     this.name = this.#registration.name;
+  }
+
+  #tick(): void {
+    try {
+      this.check();
+    } catch (error) {
+      // A throwing `pressure` reading must not take the process down from a timer.
+      this.#readErrors++;
+      emitLeakproofWarning(
+        'Memory governor: reading the pressure threw',
+        'LEAKPROOF_PRESSURE_READ_FAILED',
+        error instanceof Error ? (error.stack ?? error.message) : String(error),
+      );
+    }
   }
 
   check(): GovernCheck {
@@ -172,7 +193,18 @@ class Governor implements MemoryGovernor {
     fraction: number,
     result: { compactions: number; freedEntries: number; freedBytes: number },
   ): void {
-    info.compact!(fraction);
+    try {
+      info.compact!(fraction);
+    } catch (error) {
+      // One cache failing to shed must not stop the governor from shedding the others.
+      this.#compactErrors++;
+      emitLeakproofWarning(
+        `Memory governor: compact(${fraction}) of ${info.kind} "${info.name}" threw`,
+        'LEAKPROOF_COMPACT_FAILED',
+        error instanceof Error ? (error.stack ?? error.message) : String(error),
+      );
+      return;
+    }
     const after = listPrimitives({ kind: info.kind }).find((p) => p.id === info.id);
     const freedEntries = Math.max(0, sizeOf(info) - (after === undefined ? 0 : sizeOf(after)));
     const freedBytes = Math.max(0, bytesOf(info) - (after === undefined ? 0 : bytesOf(after)));
@@ -200,6 +232,8 @@ class Governor implements MemoryGovernor {
       freedEntries: this.#freedEntries,
       freedBytes: this.#freedBytes,
       lastPressure: this.#lastPressure,
+      compactErrors: this.#compactErrors,
+      readErrors: this.#readErrors,
     };
   }
 

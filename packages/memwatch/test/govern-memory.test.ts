@@ -142,6 +142,57 @@ describe('governMemory', () => {
     map.clear();
   });
 
+  it('keeps going when one cache fails to compact, and reports it as a warning', async () => {
+    const good = new FakeCache('good', 100, 1000);
+    const { pressure } = fakeCaches(good);
+    const broken = { size: 500 };
+    const r = registerPrimitive(broken, {
+      kind: 'cache',
+      name: 'broken',
+      stats: (b) => ({ size: b.size, bytes: b.size * 1000 }),
+      compact: () => {
+        throw new Error('cannot shed');
+      },
+    });
+    disposers.push(() => r.unregister());
+    const warnings: (Error & { code?: string })[] = [];
+    const onWarning = (w: Error & { code?: string }) => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      using governor = governMemory({ high: 0.1, target: 0.05, step: 0.5, collect: false, pressure });
+      governor.check();
+      expect(good.size).toBe(0);
+      expect(governor.stats().compactErrors).toBeGreaterThan(0);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+      expect(warnings.some((w) => w.code === 'LEAKPROOF_COMPACT_FAILED')).toBe(true);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('survives a pressure reading that throws on its timer', async () => {
+    vi.useFakeTimers();
+    const governor = governMemory({
+      intervalMs: 10,
+      pressure: () => {
+        throw new Error('cgroup file gone');
+      },
+    });
+    const warned: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => void warned.push(w.code ?? '');
+    process.on('warning', onWarning);
+    try {
+      await vi.advanceTimersByTimeAsync(25);
+      expect(governor.stats().readErrors).toBe(2);
+      vi.useRealTimers();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warned).toContain('LEAKPROOF_PRESSURE_READ_FAILED');
+    } finally {
+      process.off('warning', onWarning);
+      governor.dispose();
+    }
+  });
+
   it('rejects bad options', () => {
     expect(() => governMemory({ high: 0.5, target: 0.6 })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
