@@ -58,6 +58,11 @@ export interface WatchMemoryOptions {
   readonly heapSnapshot?: HeapSnapshotOption;
   /** Overrides the container limit (see {@link MemoryStatusOptions.containerLimit}). */
   readonly containerLimit?: number;
+  /**
+   * Reads the pressure ratio instead of `memoryStatus().pressure`: a custom signal (a cgroup
+   * file, an orchestrator's figure), or a simulated one in tests.
+   */
+  readonly pressure?: () => number;
   /** A name for the registry. */
   readonly name?: string;
 }
@@ -84,9 +89,9 @@ export interface MemoryWatcher extends Disposable {
 }
 
 type WatcherConfig = Required<
-  Omit<WatchMemoryOptions, 'onTrend' | 'onPressure' | 'containerLimit' | 'name'>
+  Omit<WatchMemoryOptions, 'onTrend' | 'onPressure' | 'containerLimit' | 'pressure' | 'name'>
 > &
-  Pick<WatchMemoryOptions, 'onTrend' | 'onPressure' | 'containerLimit'>;
+  Pick<WatchMemoryOptions, 'onTrend' | 'onPressure' | 'containerLimit' | 'pressure'>;
 
 class Watcher implements MemoryWatcher {
   readonly name: string;
@@ -151,13 +156,14 @@ class Watcher implements MemoryWatcher {
       this.#o.containerLimit === undefined
         ? memoryStatus()
         : memoryStatus({ containerLimit: this.#o.containerLimit });
-    this.#lastPressure = status.pressure;
-    const above = status.pressure >= this.#o.pressureThreshold;
+    const pressure = this.#o.pressure === undefined ? status.pressure : this.#o.pressure();
+    this.#lastPressure = pressure;
+    const above = pressure >= this.#o.pressureThreshold;
     if (above && !this.#aboveThreshold) {
       this.#pressureAlarms++;
       const snapshotPath = this.#snapshot();
       const alarm: PressureAlarm = {
-        pressure: status.pressure,
+        pressure,
         threshold: this.#o.pressureThreshold,
         status,
         ...(snapshotPath === undefined ? {} : { snapshotPath }),
@@ -258,6 +264,9 @@ export function watchMemory(options?: WatchMemoryOptions): MemoryWatcher {
     heapSnapshot: validateSnapshotOption(opts.heapSnapshot),
     ...(opts.onTrend === undefined ? {} : { onTrend: validateFunction(opts.onTrend, 'onTrend') }),
     ...(opts.onPressure === undefined ? {} : { onPressure: validateFunction(opts.onPressure, 'onPressure') }),
+    ...(opts.pressure === undefined
+      ? {}
+      : { pressure: validateFunction<() => number>(opts.pressure, 'pressure') }),
     ...(opts.containerLimit === undefined
       ? {}
       : { containerLimit: validateNumber(opts.containerLimit, 'containerLimit', 0, Number.MAX_VALUE) }),
