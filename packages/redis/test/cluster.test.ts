@@ -160,12 +160,21 @@ describe('TieredCache on a Cluster', () => {
     for (const m of masters) await m.cluster('SETSLOT', slot, 'NODE', ids[to]!);
 
     // The old master unsubscribed both: L1 flushed, then both subscribe again on the new one.
-    await waitFor(() => b.stats().l1Flushes === 1, 'b to notice the unsubscribe');
+    const state = () => JSON.stringify({ a: a.stats(), b: b.stats() });
+    await waitFor(
+      () => b.stats().l1Flushes === 1,
+      () => `b to notice the unsubscribe (${state()})`,
+      10_000,
+    );
     expect(b.getLocal('k')).toBeUndefined();
-    await waitFor(async () => {
-      const reply = (await dst.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number];
-      return Number(reply[1]) === 2 && a.l1Active && b.l1Active;
-    }, 'both to subscribe on the new master');
+    await waitFor(
+      async () => {
+        const reply = (await dst.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number];
+        return Number(reply[1]) === 2 && a.l1Active && b.l1Active;
+      },
+      () => `both to subscribe on the new master (${state()})`,
+      10_000,
+    );
     await b.get('k');
     await a.set('k', 2);
     await waitFor(() => b.getLocal('k') === undefined, 'b to receive invalidations from the new master');
