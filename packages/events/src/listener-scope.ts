@@ -39,6 +39,7 @@ export function newScopeState(
   options: ScopeOptions | undefined,
   skipFrames: number,
 ): ScopeState {
+  if (options === undefined) return createState(scope, undefined, undefined, undefined, skipFrames + 1);
   const opts = validateOptions<ScopeOptions>(options);
   const signal = opts.signal === undefined ? undefined : validateAbortSignal(opts.signal, 'signal');
   const name = opts.name === undefined ? undefined : validateString(opts.name, 'name');

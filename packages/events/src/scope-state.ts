@@ -31,24 +31,16 @@ interface DomTarget {
   removeEventListener(type: string, listener: unknown): void;
 }
 
-/** 0: a Node-style emitter; 1: an `EventTarget`. */
-type Kind = 0 | 1;
-const Emitter: Kind = 0;
-const DomEventTarget: Kind = 1;
-
-interface Entry {
-  /** `undefined` once the listener has gone on its own (a `once` that fired). */
-  target: object | undefined;
-  readonly kind: Kind;
-  readonly type: string | symbol;
-  /** What was registered (the `once` wrapper, or the listener itself). */
-  readonly registered: unknown;
-  /** What the user passed. */
-  readonly listener: ScopeListener;
-}
+// A scope records each listener in three consecutive slots of one flat array —
+// target, event, registered function — which costs less than an object per listener.
+// A `once` wrapper knows its slot (kSlot) so it can mark the entry spent when it fires.
+const STRIDE = 3;
+const kSlot: unique symbol = Symbol('leakproof.events.slot');
+type OnceWrapper = Function & { listener: ScopeListener; [kSlot]: number };
 
 export interface ScopeState {
-  entries: Entry[];
+  /** target, event, registered listener; target `undefined` once spent. */
+  slots: unknown[];
   live: number;
   dead: number;
   disposed: boolean;
@@ -61,9 +53,10 @@ export interface ScopeState {
   /** The owner signal, weakly: the state must not keep it (and through it, the scope) alive. */
   signalRef: WeakRef<AbortSignal> | undefined;
   onSignalAbort: (() => void) | undefined;
-  /** Leakproof emitters this scope counts itself on. */
+  /** The first leakproof emitter this scope counts itself on, and any others. */
+  emitter: NodeEmitterFields | undefined;
   emitters: NodeEmitterFields[] | undefined;
-  lastEmitter: object | undefined;
+  lastTarget: object | undefined;
   registration: Registration | undefined;
   /** Registered with the leak detector (see {@link watch}). */
   watched: boolean;
@@ -108,7 +101,7 @@ export function createState(
   skipFrames: number,
 ): ScopeState {
   const state: ScopeState = {
-    entries: [],
+    slots: [],
     live: 0,
     dead: 0,
     disposed: false,
@@ -119,8 +112,9 @@ export function createState(
     controller: undefined,
     signalRef: undefined,
     onSignalAbort: undefined,
+    emitter: undefined,
     emitters: undefined,
-    lastEmitter: undefined,
+    lastTarget: undefined,
     registration: undefined,
     watched: false,
   };
@@ -190,27 +184,48 @@ function isEventTarget(target: object): target is DomTarget {
   return typeof t.addEventListener === 'function' && typeof t.removeEventListener === 'function';
 }
 
-function forget(state: ScopeState, entry: Entry): void {
-  if (entry.target === undefined) return;
-  entry.target = undefined;
+function forget(state: ScopeState, wrapper: OnceWrapper): void {
+  const slots = state.slots;
+  const at = wrapper[kSlot];
+  if (slots[at + 2] !== wrapper || slots[at] === undefined) return;
+  slots[at] = undefined;
   state.live--;
   state.dead++;
   // Long-lived scopes that keep adding `once` listeners must not grow: compact when
   // most entries are spent.
-  if (state.dead > 16 && state.dead > state.live) {
-    state.entries = state.entries.filter((e) => e.target !== undefined);
-    state.dead = 0;
+  if (state.dead > 16 && state.dead > state.live) compact(state);
+}
+
+function compact(state: ScopeState): void {
+  const slots = state.slots;
+  let to = 0;
+  for (let from = 0; from < slots.length; from += STRIDE) {
+    if (slots[from] === undefined) continue;
+    const registered = slots[from + 2];
+    if (typeof registered === 'function' && kSlot in registered) (registered as OnceWrapper)[kSlot] = to;
+    slots[to] = slots[from];
+    slots[to + 1] = slots[from + 1];
+    slots[to + 2] = registered;
+    to += STRIDE;
   }
+  slots.length = to;
+  state.dead = 0;
+}
+
+function record(state: ScopeState, target: object, type: string | symbol, registered: unknown): void {
+  state.slots.push(target, type, registered);
+  state.live++;
+  if (target !== state.lastTarget) track(state, target);
 }
 
 function track(state: ScopeState, target: object): void {
-  if (target === state.lastEmitter) return;
-  state.lastEmitter = target;
+  state.lastTarget = target;
   if ((target as { [kLeakproofEmitter]?: boolean })[kLeakproofEmitter] !== true) return;
-  const emitters = (state.emitters ??= []);
-  if (emitters.includes(target as NodeEmitterFields)) return;
-  emitters.push(target as NodeEmitterFields);
-  stateOf(target as NodeEmitterFields).scopes++;
+  const emitter = target as NodeEmitterFields;
+  if (state.emitter === emitter || state.emitters?.includes(emitter)) return;
+  if (state.emitter === undefined) state.emitter = emitter;
+  else (state.emitters ??= []).push(emitter);
+  stateOf(emitter).scopes++;
 }
 
 /** Adds `listener` to `target` and records it, or throws leaving nothing behind. */
@@ -222,9 +237,8 @@ export function attach(
   once: boolean,
 ): void {
   if (state.disposed) throw new ScopeDisposedError();
-  if (typeof target !== 'object' || target === null) {
-    if (typeof target !== 'function')
-      throw invalidArgType('target', 'an EventEmitter or an EventTarget', target);
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null) {
+    throw invalidArgType('target', 'an EventEmitter or an EventTarget', target);
   }
   if (isEmitter(target)) {
     if (typeof type !== 'string' && typeof type !== 'symbol')
@@ -232,9 +246,7 @@ export function attach(
     if (typeof listener !== 'function') throw invalidArgType('listener', 'a function', listener);
     if (!once) {
       target.on(type, listener);
-      state.entries.push({ target, kind: Emitter, type, registered: listener, listener });
-      state.live++;
-      track(state, target);
+      record(state, target, type, listener);
       return;
     }
     let fired = false;
@@ -242,16 +254,14 @@ export function attach(
       if (fired) return undefined;
       fired = true;
       target.removeListener(type, wrapper);
-      forget(state, entry);
+      forget(state, wrapper);
       return listener.apply(this, args);
-    };
+    } as unknown as OnceWrapper;
     // Node's once wrappers carry `.listener`, so off(type, listener) and listeners() see through them.
-    (wrapper as unknown as { listener: Function }).listener = listener;
-    const entry: Entry = { target, kind: Emitter, type, registered: wrapper, listener };
+    wrapper.listener = listener;
+    wrapper[kSlot] = state.slots.length;
     target.on(type, wrapper);
-    state.entries.push(entry);
-    state.live++;
-    track(state, target);
+    record(state, target, type, wrapper);
     return;
   }
   if (isEventTarget(target)) {
@@ -264,32 +274,27 @@ export function attach(
     }
     if (!once) {
       target.addEventListener(type, listener);
-      state.entries.push({ target, kind: DomEventTarget, type, registered: listener, listener });
-      state.live++;
+      record(state, target, type, listener);
       return;
     }
     const wrapper = function (this: unknown, event: Event): unknown {
-      forget(state, entry);
+      forget(state, wrapper);
       return typeof listener === 'function'
         ? (listener as Fn).call(this as never, event as never)
         : (listener as { handleEvent(event: Event): unknown }).handleEvent(event);
-    };
-    const entry: Entry = { target, kind: DomEventTarget, type, registered: wrapper, listener };
+    } as unknown as OnceWrapper;
+    wrapper.listener = listener;
+    wrapper[kSlot] = state.slots.length;
     target.addEventListener(type, wrapper, { once: true });
-    state.entries.push(entry);
-    state.live++;
+    record(state, target, type, wrapper);
     return;
   }
   throw invalidArgType('target', 'an EventEmitter or an EventTarget', target);
 }
 
-function removeEntry(entry: Entry): void {
-  const target = entry.target;
-  if (target === undefined) return;
-  entry.target = undefined;
-  if (entry.kind === Emitter)
-    (target as EmitterTarget).removeListener(entry.type, entry.registered as Function);
-  else (target as DomTarget).removeEventListener(entry.type as string, entry.registered);
+function remove(target: object, type: string | symbol, registered: unknown): void {
+  if (isEmitter(target)) target.removeListener(type, registered as Function);
+  else (target as DomTarget).removeEventListener(type as string, registered);
 }
 
 /** Removes the newest registration of `listener` for `type` on `target` made through this scope. */
@@ -299,16 +304,18 @@ export function detach(
   type: string | symbol,
   listener: ScopeListener,
 ): boolean {
-  const entries = state.entries;
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const entry = entries[i]!;
-    if (entry.target === target && entry.type === type && entry.listener === listener) {
-      // Found among live entries only: a spent `once` has target undefined.
-      entries.splice(i, 1);
-      if (entry.target !== undefined) state.live--;
-      removeEntry(entry);
-      return true;
-    }
+  const slots = state.slots;
+  for (let i = slots.length - STRIDE; i >= 0; i -= STRIDE) {
+    // Spent `once` entries have an undefined target, so they never match.
+    if (slots[i] !== target || slots[i + 1] !== type) continue;
+    const registered = slots[i + 2];
+    if (registered !== listener && (registered as { listener?: unknown }).listener !== listener) continue;
+    slots[i] = undefined;
+    state.live--;
+    state.dead++;
+    remove(target, type, registered);
+    if (state.dead > 16 && state.dead > state.live) compact(state);
+    return true;
   }
   return false;
 }
@@ -342,11 +349,13 @@ export function disposeState(state: ScopeState): void {
       }
     }
   }
-  const entries = state.entries;
-  state.entries = [];
-  for (let i = entries.length - 1; i >= 0; i--) {
+  const slots = state.slots;
+  state.slots = [];
+  for (let i = slots.length - STRIDE; i >= 0; i -= STRIDE) {
+    const target = slots[i] as object | undefined;
+    if (target === undefined) continue;
     try {
-      removeEntry(entries[i]!);
+      remove(target, slots[i + 1] as string | symbol, slots[i + 2]);
     } catch (error) {
       failure = combine(failure, error);
     }
@@ -362,11 +371,15 @@ export function disposeState(state: ScopeState): void {
   }
   state.signalRef = undefined;
   state.onSignalAbort = undefined;
+  if (state.emitter !== undefined) {
+    stateOf(state.emitter).scopes--;
+    state.emitter = undefined;
+  }
   if (state.emitters !== undefined) {
     for (const emitter of state.emitters) stateOf(emitter).scopes--;
     state.emitters = undefined;
   }
-  state.lastEmitter = undefined;
+  state.lastTarget = undefined;
   state.registration?.unregister();
   state.registration = undefined;
   state.controller?.abort();
