@@ -348,7 +348,7 @@ export class Pool<T> implements AsyncDisposable {
       };
       if (timeoutMs === this.#o.acquireTimeoutMs) {
         if (timeoutMs !== Number.POSITIVE_INFINITY) {
-          waiter.deadline = Date.now() + timeoutMs;
+          waiter.deadline = performance.now() + timeoutMs;
           this.#deadlines.push(waiter);
           if (this.#deadlineTimer === undefined) this.#armDeadlines(timeoutMs);
         }
@@ -374,7 +374,7 @@ export class Pool<T> implements AsyncDisposable {
 
   #deadlinesDue(): void {
     this.#deadlineTimer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     let head = this.#deadlines.head;
     while (head !== undefined && head.deadline <= now) {
       this.#waiterTimedOut(head, this.#o.acquireTimeoutMs);
@@ -450,7 +450,7 @@ export class Pool<T> implements AsyncDisposable {
     const checkLifetime = this.#o.maxLifetimeMs !== Number.POSITIVE_INFINITY;
     while (idle.length > 0) {
       const slot = (this.#o.lifo ? idle.pop() : idle.shift())!;
-      if (checkLifetime && Date.now() >= slot.expiresAt) {
+      if (checkLifetime && performance.now() >= slot.expiresAt) {
         void this.#destroySlot(slot, 'lifetime');
         continue;
       }
@@ -483,7 +483,7 @@ export class Pool<T> implements AsyncDisposable {
       destroy ||
       this.#closed ||
       slot.uses >= this.#o.maxUses ||
-      (slot.expiresAt !== Number.POSITIVE_INFINITY && Date.now() >= slot.expiresAt)
+      (slot.expiresAt !== Number.POSITIVE_INFINITY && performance.now() >= slot.expiresAt)
     ) {
       done = this.#destroySlot(slot, destroy ? reason : 'retired');
     } else if (this.#o.validateOnReturn) {
@@ -502,7 +502,7 @@ export class Pool<T> implements AsyncDisposable {
   #pushIdle(slot: Slot<T>): void {
     slot.state = IDLE;
     this.#idle.push(slot);
-    if (this.#o.idleTimeoutMs !== Number.POSITIVE_INFINITY) slot.idleSince = Date.now();
+    if (this.#o.idleTimeoutMs !== Number.POSITIVE_INFINITY) slot.idleSince = performance.now();
     if (this.#houseTimer === undefined) this.#armHousekeeping();
   }
 
@@ -655,8 +655,13 @@ export class Pool<T> implements AsyncDisposable {
       return;
     }
     this.#failures = 0;
+    // A create that succeeds ends the backoff another one started: the backend is back.
+    if (this.#backoffTimer !== undefined) {
+      clearTimeout(this.#backoffTimer);
+      this.#backoffTimer = undefined;
+    }
     this.#created++;
-    const slot = new Slot(resource, Date.now(), this.#o.maxLifetimeMs);
+    const slot = new Slot(resource, performance.now(), this.#o.maxLifetimeMs);
     this.#all.add(slot);
     publish(channels.create, () => ({ pool: this.name }));
     this.#pushIdle(slot);
@@ -802,7 +807,7 @@ export class Pool<T> implements AsyncDisposable {
       if (due < next) next = due;
     }
     if (next === Number.POSITIVE_INFINITY) return;
-    const delay = Math.max(1, Math.min(next - Date.now() + 1, 2 ** 31 - 1));
+    const delay = Math.max(1, Math.min(next - performance.now() + 1, 2 ** 31 - 1));
     this.#houseTimer = unrefTimeout(() => {
       this.#houseTimer = undefined;
       this.#evict();
@@ -811,7 +816,7 @@ export class Pool<T> implements AsyncDisposable {
   }
 
   #evict(): void {
-    const now = Date.now();
+    const now = performance.now();
     const idleTimeoutMs = this.#o.idleTimeoutMs;
     // Take the whole list out first: #destroySlot must not see these slots counted as idle.
     const idle = this.#idle.splice(0);

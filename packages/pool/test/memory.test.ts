@@ -53,9 +53,9 @@ describe('memory', () => {
     ['a per-call timeout', { timeoutMs: 10 }, 30_000],
     ["the pool's default timeout", undefined, 10],
   ])('acquires timed out by %s leave nothing behind', async (_label, options, acquireTimeoutMs) => {
-    // Fake setTimeout and Date (not setImmediate, which the measurement itself uses), so each
+    // Fake setTimeout and the clocks (not setImmediate, which the measurement itself uses), so each
     // timeout fires at once and the run has enough operations to see a small leak.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     try {
       const pool = createPool(factory(), { max: 1, acquireTimeoutMs, idleTimeoutMs: Infinity });
       const held = await pool.acquire();
