@@ -96,6 +96,7 @@ export class MemoryCache<V> implements CacheTier<V> {
     this.name = this.#registration.name;
   }
 
+  /** The stored value (a fresh copy), or `undefined` on a miss. */
   async get(key: string): Promise<V | undefined> {
     validateKey(key);
     this.#assertOpen();
@@ -108,12 +109,14 @@ export class MemoryCache<V> implements CacheTier<V> {
     return this.#serializer.deserialize(text);
   }
 
+  /** Whether `key` is stored and not expired. */
   async has(key: string): Promise<boolean> {
     validateKey(key);
     this.#assertOpen();
     return this.#map.has(key);
   }
 
+  /** Stores `value` with the tier's TTL (or `options.ttl`); size-checked like {@link RedisCache.set}. */
   async set(key: string, value: V, options?: TierSetOptions): Promise<void> {
     validateKey(key);
     const ttl = callTtl(options, this.ttl);
@@ -122,12 +125,14 @@ export class MemoryCache<V> implements CacheTier<V> {
     this.#map.set(key, text, { ttl: Math.min(ttl, 2 ** 31 - 1) });
   }
 
+  /** Removes `key`; resolves `true` when it was there. */
   async delete(key: string): Promise<boolean> {
     validateKey(key);
     this.#assertOpen();
     return this.#map.delete(key);
   }
 
+  /** The values of `keys` in order, `undefined` for misses. */
   async getMany(keys: readonly string[]): Promise<Array<V | undefined>> {
     if (!Array.isArray(keys)) throw invalidArgType('keys', 'an array of strings', keys);
     for (let i = 0; i < keys.length; i++) validateKey(keys[i], `keys[${i}]`);
@@ -138,6 +143,7 @@ export class MemoryCache<V> implements CacheTier<V> {
     });
   }
 
+  /** Stores every entry; every value is checked before any is stored. */
   async setMany(entries: Iterable<readonly [string, V]>, options?: TierSetOptions): Promise<void> {
     const ttl = Math.min(callTtl(options, this.ttl), 2 ** 31 - 1);
     const batch: Array<[string, string]> = [];
@@ -149,6 +155,7 @@ export class MemoryCache<V> implements CacheTier<V> {
     for (const [k, text] of batch) this.#map.set(k, text, { ttl });
   }
 
+  /** Removes every entry. */
   async clear(): Promise<void> {
     this.#assertOpen();
     this.#map.clear();
