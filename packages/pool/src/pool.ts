@@ -439,7 +439,7 @@ export class Pool<T> implements AsyncDisposable {
     slot.stack = stack;
     if (this.#captureForLeaks) {
       const ms = this.#o.leakDetectionMs;
-      slot.leakTimer = unrefTimeout(() => this.#leaseHeldTooLong(slot, id, ms), ms);
+      slot.timer = unrefTimeout(() => this.#leaseHeldTooLong(slot, id, ms), ms);
     }
     return lease;
   }
@@ -465,9 +465,9 @@ export class Pool<T> implements AsyncDisposable {
     if (slot.uses !== id || slot.state !== BORROWED) return RESOLVED;
     this.#leases.unregister(slot);
     this.#borrowed--;
-    if (slot.leakTimer !== undefined) {
-      clearTimeout(slot.leakTimer);
-      slot.leakTimer = undefined;
+    if (slot.timer !== undefined) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
     }
     if (slot.leakReported) {
       slot.leakReported = false;
@@ -509,7 +509,7 @@ export class Pool<T> implements AsyncDisposable {
   // ---- leaks -----------------------------------------------------------------------------
 
   #leaseHeldTooLong(slot: Slot<T>, id: number, ms: number): void {
-    slot.leakTimer = undefined;
+    slot.timer = undefined;
     if (slot.uses !== id || slot.state !== BORROWED) return;
     slot.leakReported = true;
     this.#leaksDetected++;
@@ -525,9 +525,9 @@ export class Pool<T> implements AsyncDisposable {
     if (slot.state !== BORROWED) return;
     this.#borrowed--;
     this.#leaksDetected++;
-    if (slot.leakTimer !== undefined) {
-      clearTimeout(slot.leakTimer);
-      slot.leakTimer = undefined;
+    if (slot.timer !== undefined) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
     }
     const stack = slot.stack;
     publish(channels.leak, () => ({ pool: this.name, reason: 'collected', stack }));
@@ -716,9 +716,9 @@ export class Pool<T> implements AsyncDisposable {
     slot.state = DESTROYING;
     this.#all.delete(slot);
     this.#destroying++;
-    if (slot.leakTimer !== undefined) {
-      clearTimeout(slot.leakTimer);
-      slot.leakTimer = undefined;
+    if (slot.timer !== undefined) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
     }
     const ms = this.#o.destroyTimeoutMs;
     let finish!: (error?: unknown) => void;
@@ -758,12 +758,15 @@ export class Pool<T> implements AsyncDisposable {
     slot.state = VALIDATING;
     this.#validating++;
     const ms = this.#o.validateTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
     let finished = false;
     const finish = (valid: boolean): void => {
       if (finished) return;
       finished = true;
-      if (timer !== undefined) clearTimeout(timer);
+      // (if close() took the slot, #destroySlot already cleared its timer)
+      if (slot.state === VALIDATING && slot.timer !== undefined) {
+        clearTimeout(slot.timer);
+        slot.timer = undefined;
+      }
       // close() may have taken the slot (and its count) meanwhile.
       if (slot.state === VALIDATING) {
         this.#validating--;
@@ -781,7 +784,7 @@ export class Pool<T> implements AsyncDisposable {
       this.#checkOutstanding();
       this.#dispatch();
     };
-    if (ms !== Number.POSITIVE_INFINITY) timer = unrefTimeout(() => finish(false), ms);
+    if (ms !== Number.POSITIVE_INFINITY) slot.timer = unrefTimeout(() => finish(false), ms);
     let result: boolean | PromiseLike<boolean>;
     try {
       result = this.#factory.validate!(slot.resource);

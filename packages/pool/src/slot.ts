@@ -21,8 +21,8 @@ export class Slot<T> {
   idleSince = 0;
   /** When the slot is retired, jitter included. */
   readonly expiresAt: number;
-  /** The pending `leakDetectionMs` timer of the current lease. */
-  leakTimer: NodeJS.Timeout | undefined = undefined;
+  /** The timer of the current state: `leakDetectionMs` while borrowed, `validateTimeoutMs` while validating. */
+  timer: NodeJS.Timeout | undefined = undefined;
   /** Stack of the current lease's acquire, when captured. */
   stack: string | undefined = undefined;
   /** The current lease was reported as held too long. */

@@ -97,6 +97,22 @@ describe('close()', () => {
     expect(held.ended).toBe(true);
   });
 
+  it('leaves no timer behind when it interrupts a validate', async () => {
+    vi.useFakeTimers();
+    const c = controlledFactory(true);
+    const pool = createPool(c.factory, { max: 1, validateTimeoutMs: 10_000, idleTimeoutMs: Infinity });
+    (await pool.acquire()).release();
+    c.validateMode = 'hang';
+    const waiter = track(pool.acquire({ timeoutMs: Infinity }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pool.stats().validating).toBe(1);
+    expect(vi.getTimerCount()).toBe(1);
+    await pool.close({ timeoutMs: 0 });
+    expect(vi.getTimerCount()).toBe(0);
+    expect(waiter.error).toMatchObject({ code: 'ERR_POOL_CLOSED' });
+    expect(pool.stats()).toMatchObject({ size: 0, validating: 0 });
+  });
+
   it('rejects bad close options', () => {
     const c = controlledFactory();
     const pool = createPool(c.factory, { max: 1 });
