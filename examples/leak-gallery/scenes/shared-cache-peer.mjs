@@ -15,7 +15,8 @@ process.on('message', (message) => {
 });
 
 let version = 0;
-const write = (k) => writer.set(`hot:${k}`, { id: k, version: ++version, price: version % 1000 });
+const write = (k) =>
+  writer.set(`hot:${k}`, { id: k, version: ++version, price: version % 1000, at: Date.now() });
 for (let k = 0; k < hot; k++) await write(k);
 process.send('ready');
 while (running) {
