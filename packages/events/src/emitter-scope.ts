@@ -23,7 +23,7 @@ import type { DefaultEventMap, EventMap, Key, Listener1 } from './types.js';
  */
 export class EmitterScope<T extends EventMap<T> = DefaultEventMap> implements Disposable {
   /** @internal */
-  readonly [kScopeState]: ScopeState;
+  declare readonly [kScopeState]: ScopeState;
   /** The emitter this scope adds listeners to. */
   readonly emitter: object;
 

@@ -21,7 +21,7 @@ import {
   stateOf,
 } from './emitter-state.js';
 import { ListenerLimitError, type ListenerSite } from './errors.js';
-import { getDefaultListenerLimit, lowestListenerLimit, noteListenerLimit } from './limit.js';
+import { busyFloor, getDefaultListenerLimit, noteListenerLimit, REGISTER_AT } from './limit.js';
 import type { ScopeOptions } from './listener-scope.js';
 import type { DefaultEventMap, EventMap, Key, Listener1, ListenerOptions } from './types.js';
 
@@ -114,14 +114,6 @@ function topSites(emitter: Emitter, type: string | symbol): ListenerSite[] {
     .map(([stack, count]) => ({ stack, count }));
 }
 
-/**
- * Emitters register in core's registry when named, or once one of their events reaches
- * this many listeners: registering costs more than constructing a `node:events` emitter
- * many times over, and an emitter with a handful of listeners per event is not where a
- * listener leak hides.
- */
-export const REGISTER_AT = 10;
-
 function register(emitter: Emitter, state: EmitterState): void {
   state.registration = registerPrimitive(emitter as object, {
     kind: 'emitter',
@@ -152,17 +144,13 @@ function checkLimit(emitter: Emitter, type: string | symbol, listener: Function)
     const existing = events[type];
     if (existing !== undefined) {
       const count = typeof existing === 'function' ? 1 : existing.length;
-      if (count >= busyFloor()) checkBusyEvent(emitter, type, count);
+      if (count >= busyFloor) checkBusyEvent(emitter, type, count);
     }
   }
   if (isStackCaptureEnabled()) {
     const site = callSite();
     if (site !== undefined) addSites.set(listener, site);
   }
-}
-
-function busyFloor(): number {
-  return Math.min(lowestListenerLimit(), REGISTER_AT);
 }
 
 // A listener added with { signal } is registered through a wrapper that knows how to

@@ -3,21 +3,26 @@ import { MAX_ENTRIES, validatePositiveInteger } from '@leakproof/core';
 /** The process-wide listener limit an emitter uses unless it sets its own. */
 export const DEFAULT_LISTENER_LIMIT = 1000;
 
+/**
+ * Emitters register in core's registry when named, or once one of their events holds this
+ * many listeners and gets another: registering costs more than constructing a
+ * `node:events` emitter many times over, and an emitter with a handful of listeners per
+ * event is not where a listener leak hides.
+ */
+export const REGISTER_AT = 10;
+
 let defaultLimit = DEFAULT_LISTENER_LIMIT;
-let lowest = DEFAULT_LISTENER_LIMIT;
 
 /**
- * The lowest limit any emitter may be enforcing (only ever decreases). An add to an event
- * with fewer listeners than this cannot hit a limit, so it skips the per-emitter lookup.
- * @internal
+ * Below this many listeners an add needs no look at the emitter's settings: it is the
+ * lower of {@link REGISTER_AT} and the lowest limit ever set anywhere (it only decreases).
+ * A live binding, read on every add. @internal
  */
-export function lowestListenerLimit(): number {
-  return lowest;
-}
+export let busyFloor = REGISTER_AT;
 
 /** Records a limit now in force somewhere. @internal */
 export function noteListenerLimit(limit: number): void {
-  if (limit < lowest) lowest = limit;
+  if (limit < busyFloor) busyFloor = limit;
 }
 
 /**

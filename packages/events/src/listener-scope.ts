@@ -75,7 +75,7 @@ export function newScopeState(
  */
 export class ListenerScope implements Disposable {
   /** @internal */
-  readonly [kScopeState]: ScopeState;
+  declare readonly [kScopeState]: ScopeState;
 
   /** Prefer {@link createScope}. */
   constructor(options?: ScopeOptions) {
