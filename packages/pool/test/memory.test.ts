@@ -26,7 +26,7 @@ describe('memory', () => {
         if (i % 2 === 0) await pool.use((r) => r.id);
         else await (await pool.acquire()).destroy();
       },
-      { opsPerSample: 3000 },
+      { opsPerSample: 3000, warmup: 8 },
     );
     await pool.close();
   });
@@ -44,7 +44,7 @@ describe('memory', () => {
         (await waiting).release();
         await aborted;
       },
-      { opsPerSample: 1500 },
+      { opsPerSample: 1500, warmup: 8 },
     );
     await pool.close();
   });
