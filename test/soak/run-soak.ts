@@ -2,7 +2,13 @@
 // memory measured with memwatch after forced GC between load slices, and every resource
 // accounted for at the end. Shared by the 60-second test and the 10-minute `pnpm soak`.
 import { type GrowthMeasurement, measureGrowth } from '@leakproof/memwatch';
-import { DEFAULT_DATABASE_URL, type PrivateRedis, startPrivateRedis } from '../setup/services.js';
+import {
+  DEFAULT_DATABASE_URL,
+  hasRedisServer,
+  type PrivateRedis,
+  startPrivateRedis,
+  tcpAnswers,
+} from '../setup/services.js';
 import { restartRedis, terminateBackends } from './faults.js';
 import { createLoad, type LoadStats } from './load.js';
 import { startSoakService } from './service.js';
@@ -63,6 +69,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => {});
   const resourcesBefore = activeResources();
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  if (!hasRedisServer()) {
+    throw new Error(
+      'The soak restarts a private Redis: put redis-server on the PATH (apt-get install -y redis-server)',
+    );
+  }
+  if (!(await tcpAnswers(databaseUrl, 5432))) {
+    throw new Error(
+      `The soak needs PostgreSQL at DATABASE_URL (${databaseUrl}); start one or set DATABASE_URL`,
+    );
+  }
   // A private Redis: the soak restarts it, which must not disturb anyone else's tests.
   let redis: PrivateRedis = await startPrivateRedis();
   const id = `soak_${process.pid}_${Date.now().toString(36)}`;
