@@ -91,6 +91,7 @@ export function renderHtml(result) {
     return `<section>
 <h2>${scene.number}. ${escapeHtml(scene.title)}</h2>
 <p>${escapeHtml(scene.problem)}</p>
+<p class="meta">${scene.ops.toLocaleString('en-US')} operations after a warm-up of ${scene.warmupOps.toLocaleString('en-US')}; above ${scene.leakBytesPerOp} bytes per operation counts as growing.</p>
 <table><thead><tr><th>variant</th><th>code</th><th>bytes/op</th><th>final heap</th><th>verdict</th></tr></thead>
 <tbody>${['plain', 'leakproof'].map((variant) => variantRow(variant, scene.variants[variant], scene)).join('')}</tbody></table>
 ${sceneChart(scene)}
@@ -105,7 +106,7 @@ body{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid #dee2e6;padding:.3rem .5rem;text-align:left;vertical-align:top}
 .num{text-align:right;white-space:nowrap}.ok{color:#2b8a3e;font-weight:600}.bad{color:#c92a2a;font-weight:600}
-section{margin-bottom:2.5rem}svg{max-width:100%;height:auto}code{font-size:.85em}
+section{margin-bottom:2.5rem}.meta{color:#868e96;font-size:.85rem}svg{max-width:100%;height:auto}code{font-size:.85em}
 </style></head><body>
 <h1>The leak gallery</h1>
 <p>Each scene runs the same load twice, in separate processes: the plain code and the leakproof version.
