@@ -830,9 +830,15 @@ export class Pool<T> implements AsyncDisposable {
       if (now >= slot.expiresAt) {
         existing--;
         void this.#destroySlot(slot, 'lifetime');
-      } else if (now - slot.idleSince >= idleTimeoutMs && existing > this.min) {
-        existing--;
-        void this.#destroySlot(slot, 'idle');
+      } else if (now - slot.idleSince >= idleTimeoutMs) {
+        if (existing > this.min) {
+          existing--;
+          void this.#destroySlot(slot, 'idle');
+        } else {
+          // Kept for `min`: look again one idle timeout from now, not in a 1 ms loop.
+          slot.idleSince = now;
+          keep.push(slot);
+        }
       } else {
         keep.push(slot);
       }

@@ -26,6 +26,19 @@ describe('idleTimeoutMs', () => {
     await pool.close();
   });
 
+  it('does not spin its timer over the resources it keeps for min', async () => {
+    const c = controlledFactory();
+    const pool = createPool(c.factory, { max: 2, min: 2, idleTimeoutMs: 1000 });
+    await pool.ready();
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(pool.stats()).toMatchObject({ available: 2, destroyed: 0 });
+    // about one check per idle timeout, not one per millisecond
+    expect(setTimeoutSpy.mock.calls.length).toBeLessThanOrEqual(12);
+    setTimeoutSpy.mockRestore();
+    await pool.close();
+  });
+
   it('keeps a resource that was used recently', async () => {
     const c = controlledFactory();
     const pool = createPool(c.factory, { max: 2, idleTimeoutMs: 1000 });
