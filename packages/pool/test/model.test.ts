@@ -233,6 +233,12 @@ describe('pool model', () => {
         // Every acquire settles: by its timeout at the latest.
         await vi.advanceTimersByTimeAsync(600);
         expect(real.acquires.filter((a) => !a.settled)).toHaveLength(0);
+        // No timer spins: over 3 s, a handful of idle checks and create retries, not one per ms.
+        const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+        await vi.advanceTimersByTimeAsync(3000);
+        const armed = setTimeoutSpy.mock.calls.length;
+        setTimeoutSpy.mockRestore();
+        expect(armed).toBeLessThanOrEqual(200);
         const closed = track(pool.close({ timeoutMs: 50 }));
         await vi.advanceTimersByTimeAsync(200);
         expect(closed.settled).toBe(true);
