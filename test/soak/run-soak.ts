@@ -35,6 +35,7 @@ export interface SoakReport {
   readonly slowConsumerSeen: number;
   readonly connectionErrors: number;
   readonly cacheDegraded: number;
+  readonly drains: number;
   readonly cacheStats: Readonly<Record<string, number>>;
   /** The largest figures seen while the load ran (sampled every 50 ms). */
   readonly peaks: { busListeners: number; poolSize: number; clients: number; l1Size: number };
@@ -166,6 +167,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       slowConsumerSeen: service.slowConsumer().seen,
       connectionErrors: service.db.connectionErrors(),
       cacheDegraded: service.cacheDegraded(),
+      drains: service.drains(),
       cacheStats: service.cache.tiered.stats(),
     };
     load.close();

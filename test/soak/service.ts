@@ -32,6 +32,8 @@ export interface SoakService {
   readonly errors: string[];
   /** Events the deliberately slow in-process consumer took from its bounded buffer. */
   readonly slowConsumer: () => { seen: number };
+  /** Times /report waited for a slow reader to drain the socket (backpressure at work). */
+  readonly drains: () => number;
   /** Invalidations that could not reach Redis (during an injected restart). */
   readonly cacheDegraded: () => number;
   close(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startSoakService(options: SoakServiceOptions): Promise<Soa
   const clients = new BoundedSet<string>({ max: 500, ttl: 2_000, name: 'soak-clients' });
   const errors: string[] = [];
   let cacheDegraded = 0;
+  let drains = 0;
 
   // A price feed ticking on the shared bus, and an in-process consumer slower than the feed:
   // `on()` buffers at most 64 events and drops the oldest beyond that.
@@ -128,7 +131,9 @@ export async function startSoakService(options: SoakServiceOptions): Promise<Soa
         scope.dispose();
       }
     },
-    async report(_req, res, _url, signal) {
+    async report(_req, res, url, signal) {
+      // `pad` makes each line bigger, so a slow reader fills the socket and pushes back.
+      const pad = 'x'.repeat(Math.min(65_536, Number(url.searchParams.get('pad') ?? 0)));
       const fetchPage = async (cursor: number | undefined, { limit }: { limit: number }) => {
         const { rows } = await db.query<{ id: number; price: number }>(
           `select id, price from ${tables.products} where id > $1 order by id limit $2`,
@@ -143,7 +148,8 @@ export async function startSoakService(options: SoakServiceOptions): Promise<Soa
         for (const r of batch) total += r.price;
         rows += batch.length;
         // Backpressure: a slow reader slows the query loop instead of filling memory.
-        if (!res.write(`${JSON.stringify({ ids: batch.map((r) => r.id) })}\n`)) {
+        if (!res.write(`${JSON.stringify({ ids: batch.map((r) => r.id), pad })}\n`)) {
+          drains++;
           await onceEvent(res, 'drain', { signal });
         }
       }
@@ -182,6 +188,7 @@ export async function startSoakService(options: SoakServiceOptions): Promise<Soa
     errors,
     slowConsumer: () => ({ seen: slowSeen }),
     cacheDegraded: () => cacheDegraded,
+    drains: () => drains,
     close() {
       closing ??= shutdown();
       return closing;
