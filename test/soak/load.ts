@@ -80,7 +80,8 @@ export function createLoad(base: string, expected: Expected, concurrency: number
     } else {
       route = roll === 19 ? 'report-slow' : 'report';
       slow = roll === 19;
-      // The slow reader asks for fat lines (8 KiB each, ~160 KiB in all; half the socket's high-water mark, so a write only reports a full buffer when the reader lags) so the socket fills up.
+      // The slow reader asks for fat lines (8 KiB each, ~160 KiB in all) so the socket fills up.
+      // A line is half the response's high-water mark: write() says "full" only when we lag.
       path = slow ? '/report?pad=8192' : '/report';
       check = (r) => {
         const last = JSON.parse(r.body.trimEnd().split('\n').at(-1) ?? '{}');
