@@ -1,10 +1,10 @@
-export type { Lease } from './lease.js';
+export { Lease } from './lease.js';
 export type { CreateContext, CreateRetryOptions, PoolFactory, PoolOptions } from './options.js';
 export {
   type AcquireOptions,
   type CloseOptions,
   createPool,
-  type Pool,
+  Pool,
   type PoolStats,
   type UseOptions,
 } from './pool.js';

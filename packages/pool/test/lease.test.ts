@@ -1,4 +1,4 @@
-import { createPool } from '@leakproof/pool';
+import { createPool, Lease, Pool } from '@leakproof/pool';
 import { describe, expect, it } from 'vitest';
 import { controlledFactory } from './helpers.js';
 
@@ -6,7 +6,9 @@ describe('Lease', () => {
   it('release() is idempotent', async () => {
     const c = controlledFactory();
     const pool = createPool(c.factory, { max: 2 });
+    expect(pool).toBeInstanceOf(Pool);
     const lease = await pool.acquire();
+    expect(lease).toBeInstanceOf(Lease);
     lease.release();
     lease.release();
     expect(pool.stats()).toMatchObject({ borrowed: 0, available: 1 });
