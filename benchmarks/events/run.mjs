@@ -12,7 +12,7 @@ import { compare, fmt, ratiosTo, writeSuite } from '../lib/harness.mjs';
 const quick = process.argv.includes('--quick');
 const SUBJECT = '@leakproof/events';
 // Many short rounds: on a shared machine the median of many slices is steadier than a few long ones.
-const timing = quick ? { timeMs: 60, rounds: 5, warmupMs: 40 } : { timeMs: 100, rounds: 15, warmupMs: 100 };
+const timing = quick ? { timeMs: 60, rounds: 5, warmupMs: 40 } : { timeMs: 60, rounds: 25, warmupMs: 100 };
 
 // node:events first, so whatever ordering effect remains favours it rather than leakproof.
 const impls = [

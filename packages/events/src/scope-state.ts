@@ -143,14 +143,20 @@ export function createState(
 // much as adding and removing a handful of listeners. A scope disposed before the current
 // macrotask ends cannot have been dropped undisposed, so registration waits for the next
 // turn of the event loop and is skipped for scopes already disposed by then.
-let pending: Array<object | ScopeState> = [];
+// A fixed ring of (scope, state) pairs, allocated once: growing and dropping arrays here
+// would add garbage to every scope.
+const PENDING = 256;
+const pending: Array<object | ScopeState | undefined> = new Array(PENDING * 2).fill(undefined);
+let pendingCount = 0;
 let flushScheduled = false;
 
 function watch(scope: object, state: ScopeState): void {
-  pending.push(scope, state);
-  // A long synchronous run must not hold thousands of disposed scopes for the GC to trace:
-  // flush every 256 scopes (the ones still live by then get registered).
-  if (pending.length >= 512) {
+  const at = pendingCount * 2;
+  pending[at] = scope;
+  pending[at + 1] = state;
+  // A long synchronous run must not hold many disposed scopes for the GC to trace:
+  // flush when the ring is full (the scopes still live by then get registered).
+  if (++pendingCount === PENDING) {
     flushPending();
     return;
   }
@@ -164,12 +170,15 @@ function watch(scope: object, state: ScopeState): void {
 }
 
 function flushPending(): void {
-  const list = pending;
-  pending = [];
-  for (let i = 0; i < list.length; i += 2) {
-    const state = list[i + 1] as ScopeState;
+  const n = pendingCount * 2;
+  pendingCount = 0;
+  for (let i = 0; i < n; i += 2) {
+    const scope = pending[i] as object;
+    const state = pending[i + 1] as ScopeState;
+    pending[i] = undefined;
+    pending[i + 1] = undefined;
     if (state.disposed) continue;
-    leaks.register(list[i]!, state, state);
+    leaks.register(scope, state, state);
     state.watched = true;
   }
 }
