@@ -1,3 +1,5 @@
+import { invalidArgType } from './validate.js';
+
 /**
  * The process-wide registry of live leakproof primitives. Each primitive registers itself
  * weakly: the registry holds a `WeakRef` and never keeps a primitive alive. A disposed
@@ -14,8 +16,11 @@ export interface RegisterOptions<T extends object> {
   readonly kind: string;
   /** The user's name for it. @default `${kind}#${id}` */
   readonly name?: string | undefined;
-  /** Reads the figures. Receives the primitive, so the closure need not capture it. */
-  readonly stats: (target: T) => PrimitiveStats;
+  /**
+   * Reads the figures. Receives the primitive, so it need not capture it.
+   * @default the primitive's own `stats()` method (required then)
+   */
+  readonly stats?: ((target: T) => PrimitiveStats) | undefined;
   /**
    * Frees a share (0..1) of what the primitive holds, least valuable first; the memory
    * governor calls it under pressure. Only primitives that can shed load provide it.
@@ -46,8 +51,12 @@ interface Entry {
   readonly kind: string;
   readonly name: string;
   readonly ref: WeakRef<object>;
-  readonly options: RegisterOptions<object>;
+  readonly stats: (target: object) => PrimitiveStats;
+  readonly compact: ((target: object, fraction: number) => void) | undefined;
 }
+
+// Module-level, so no registration closure ever shares a context with the primitive.
+const ownStats = (target: object): PrimitiveStats => (target as { stats(): PrimitiveStats }).stats();
 
 let nextId = 1;
 const entries = new Map<number, Entry>();
@@ -59,22 +68,22 @@ const collected = new FinalizationRegistry<number>((id) => {
  * Registers `target` weakly. The returned handle's `unregister()` (or dispose) removes it;
  * call it from the primitive's own dispose.
  *
- * Pass `stats` and `compact` as module-level functions, not closures written inside the
- * primitive's constructor: V8 gives all closures of one function a shared context, so an
- * inline `stats` created beside any closure that uses `this` holds the primitive strongly
- * and the registry would keep it alive forever.
+ * Leave `stats` out when the primitive has a `stats()` method; otherwise pass `stats` and
+ * `compact` as module-level functions, not closures written inside the primitive's
+ * constructor: V8 gives all closures of one function a shared context, so an inline
+ * `stats` created beside any closure that uses `this` holds the primitive strongly and the
+ * registry would keep it alive forever.
  */
 export function registerPrimitive<T extends object>(target: T, options: RegisterOptions<T>): Registration {
   const id = nextId++;
   const name = options.name ?? `${options.kind}#${id}`;
+  if (options.stats === undefined && typeof (target as { stats?: unknown }).stats !== 'function') {
+    throw invalidArgType('options.stats', 'a function (the primitive has no stats() method)', options.stats);
+  }
+  const stats = (options.stats ?? ownStats) as (target: object) => PrimitiveStats;
+  const compact = options.compact as ((target: object, fraction: number) => void) | undefined;
   const token = {};
-  entries.set(id, {
-    id,
-    kind: options.kind,
-    name,
-    ref: new WeakRef(target),
-    options: options as RegisterOptions<object>,
-  });
+  entries.set(id, { id, kind: options.kind, name, ref: new WeakRef(target), stats, compact });
   collected.register(target, id, token);
   const unregister = (): void => {
     if (entries.delete(id)) collected.unregister(token);
@@ -94,11 +103,11 @@ export function listPrimitives(filter: { kind?: string } = {}): PrimitiveInfo[] 
     }
     let stats: PrimitiveStats;
     try {
-      stats = entry.options.stats(target);
+      stats = entry.stats(target);
     } catch {
       continue; // a primitive that cannot report right now is left out of this snapshot
     }
-    const compactFn = entry.options.compact;
+    const compactFn = entry.compact;
     const info: PrimitiveInfo =
       compactFn === undefined
         ? { id: entry.id, kind: entry.kind, name: entry.name, stats }

@@ -59,6 +59,45 @@ describe('registry', () => {
     plain.unregister();
   });
 
+  it("reads the primitive's own stats() when no stats option is given, and requires one otherwise", () => {
+    const counter = new Counter();
+    counter.hits = 5;
+    using reg = registerPrimitive(counter, { kind: 'test-own-stats' });
+    expect(listPrimitives({ kind: 'test-own-stats' }).find((p) => p.id === reg.id)?.stats).toEqual({
+      hits: 5,
+    });
+    expect(() => registerPrimitive({}, { kind: 'test-no-stats' })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringContaining('options.stats'),
+      }),
+    );
+  });
+
+  it('keeps nothing alive even when the primitive registers from a constructor full of this-closures', async () => {
+    // V8 shares one context between the closures of a function: a `stats` closure written
+    // beside one that uses `this` would hold the primitive. The default stats avoids that.
+    class Busy {
+      readonly onTick: () => void;
+      readonly payload = new Array(1000).fill(0);
+      constructor() {
+        this.onTick = () => void this.payload.length;
+        registerPrimitive(this, { kind: 'test-busy' });
+      }
+      stats() {
+        return { n: this.payload.length };
+      }
+    }
+    let collected = false;
+    const watcher = new FinalizationRegistry(() => {
+      collected = true;
+    });
+    (() => {
+      watcher.register(new Busy(), 'busy');
+    })();
+    expect(await collectUntil(() => collected)).toBe(true);
+  });
+
   it('leaves out a primitive whose stats throw instead of failing the whole list', () => {
     using _bad = registerPrimitive(
       {},

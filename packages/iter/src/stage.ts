@@ -218,7 +218,6 @@ export abstract class BaseStage<T> implements Stage<T> {
       this.#registration = registerPrimitive(this, {
         kind: 'iter',
         name: this.name,
-        stats: (stage) => stage.stats(),
       });
     }
     return true;

@@ -169,7 +169,6 @@ export class Pool<T> implements AsyncDisposable {
     this.#registration = registerPrimitive(this, {
       kind: 'pool',
       name: this.#o.name,
-      stats: (pool) => pool.stats(),
     });
     this.name = this.#registration.name;
     this.#dispatch();

@@ -77,7 +77,6 @@ export class CircuitBreaker {
     this.#registration = registerPrimitive(this, {
       kind: 'circuit-breaker',
       name: opts.name === undefined ? undefined : validateString(opts.name, 'name'),
-      stats: (b) => b.stats(),
     });
     this.name = this.#registration.name;
   }

@@ -91,7 +91,6 @@ export class MemoryCache<V> implements CacheTier<V> {
     this.#registration = registerPrimitive(this, {
       kind: 'memory-cache',
       name: options.name,
-      stats: (c) => c.stats(),
     });
     this.name = this.#registration.name;
   }

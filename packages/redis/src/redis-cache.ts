@@ -169,7 +169,6 @@ export class RedisCache<V> implements CacheTier<V> {
     this.#registration = registerPrimitive(this, {
       kind: 'redis-cache',
       name: name,
-      stats: (c) => c.stats(),
     });
     this.name = this.#registration.name;
     this.#guard = new CommandGuard(

@@ -186,7 +186,7 @@ export class TieredCache<V> {
       this.#l1 = new BoundedMap<string, V>({ ...l1Input, name: l1Input.name ?? `${name ?? 'tiered'}:l1` });
       this.#ownsL1 = true;
     }
-    this.#registration = registerPrimitive(this, { kind: 'tiered-cache', name, stats: (c) => c.stats() });
+    this.#registration = registerPrimitive(this, { kind: 'tiered-cache', name });
     this.name = this.#registration.name;
     this.#l1Active = busOptions === undefined;
     if (busOptions !== undefined) {
