@@ -12,8 +12,6 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     tsconfig: 'tsconfig.build.json',
-    // The CJS declaration file is derived from the ESM one once it exists.
-    onSuccess: 'node scripts/cjs-types.mjs',
   },
   {
     entry: { index: 'src/cjs.ts' },

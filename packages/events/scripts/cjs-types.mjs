@@ -3,8 +3,9 @@
 // must say `export =`: the constructor (whose statics carry every value export) merged
 // with a types-only namespace re-exporting every named type.
 //
-// tsup runs this from `onSuccess`, which fires before its declaration build finishes, so
-// it waits for a dist/index.d.ts newer than its own start.
+// The package's build script runs it with `--now` after tsup has finished (tsup's
+// `onSuccess` fires before its declaration build ends, which raced); without `--now` it
+// waits for a dist/index.d.ts newer than its own start.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
