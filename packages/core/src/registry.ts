@@ -58,11 +58,21 @@ interface Entry {
 // Module-level, so no registration closure ever shares a context with the primitive.
 const ownStats = (target: object): PrimitiveStats => (target as { stats(): PrimitiveStats }).stats();
 
-let nextId = 1;
-const entries = new Map<number, Entry>();
-const collected = new FinalizationRegistry<number>((id) => {
-  entries.delete(id);
-});
+interface RegistryState {
+  nextId: number;
+  readonly entries: Map<number, Entry>;
+  readonly collected: FinalizationRegistry<number>;
+}
+
+// One registry per process, shared by every copy of core that is loaded (the ESM and the
+// CJS build, or two versions in one node_modules tree), so memwatch sees every primitive.
+const STATE_KEY = Symbol.for('leakproof.core.registry.v1');
+const state: RegistryState = ((globalThis as Record<symbol, RegistryState | undefined>)[STATE_KEY] ??=
+  (() => {
+    const entries = new Map<number, Entry>();
+    return { nextId: 1, entries, collected: new FinalizationRegistry<number>((id) => entries.delete(id)) };
+  })());
+const { entries, collected } = state;
 
 /**
  * Registers `target` weakly. The returned handle's `unregister()` (or dispose) removes it;
@@ -75,7 +85,7 @@ const collected = new FinalizationRegistry<number>((id) => {
  * registry would keep it alive forever.
  */
 export function registerPrimitive<T extends object>(target: T, options: RegisterOptions<T>): Registration {
-  const id = nextId++;
+  const id = state.nextId++;
   const name = options.name ?? `${options.kind}#${id}`;
   if (options.stats === undefined && typeof (target as { stats?: unknown }).stats !== 'function') {
     throw invalidArgType('options.stats', 'a function (the primitive has no stats() method)', options.stats);

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import diagnostics_channel from 'node:diagnostics_channel';
+import { fileURLToPath } from 'node:url';
 import { channelName, diagnosticsChannel, listPrimitives, publish, registerPrimitive } from '@leakproof/core';
 import { describe, expect, it } from 'vitest';
 
@@ -96,6 +98,20 @@ describe('registry', () => {
       watcher.register(new Busy(), 'busy');
     })();
     expect(await collectUntil(() => collected)).toBe(true);
+  });
+
+  it('is one registry for the ESM and the CJS build loaded together (child process on dist)', () => {
+    const dist = (file: string) => JSON.stringify(fileURLToPath(new URL(`../dist/${file}`, import.meta.url)));
+    const script = `
+      import { createRequire } from 'node:module';
+      import { listPrimitives } from ${dist('index.js')};
+      const cjs = createRequire(import.meta.url)(${dist('index.cjs')});
+      const target = { stats: () => ({ n: 1 }) };
+      cjs.registerPrimitive(target, { kind: 'dual' });
+      console.log(listPrimitives({ kind: 'dual' }).length);
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out.trim()).toBe('1');
   });
 
   it('leaves out a primitive whose stats throw instead of failing the whole list', () => {
