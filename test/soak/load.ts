@@ -62,7 +62,12 @@ export function createLoad(base: string, expected: Expected, concurrency: number
     if (roll < 10) {
       route = 'product';
       path = `/product?id=${product}`;
-      check = (r) => (r.status === 200 && JSON.parse(r.body).id === product ? undefined : 'wrong product');
+      check = (r) => {
+        const body = r.status === 200 ? JSON.parse(r.body) : {};
+        return body.id === product && body.label === `€${(body.price / 100).toFixed(2)}`
+          ? undefined
+          : 'wrong product';
+      };
     } else if (roll < 13) {
       route = 'order';
       const id = `${client}-${sequence++}`;

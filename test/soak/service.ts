@@ -2,11 +2,12 @@
 // application would. Products are read through a two-tier cache (L1 in process, L2 Redis)
 // loaded from PostgreSQL through the pool; orders are written idempotently; /watch waits
 // for the next price tick with a listener scope per request; /report streams a whole table
-// in bounded chunks with backpressure; a BoundedSet with a ttl tracks connected clients.
+// in bounded chunks with backpressure; a BoundedSet with a ttl tracks connected clients; a
+// memoized formatter labels prices.
 import { once as onceEvent } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BoundedSet } from '@leakproof/cache';
+import { BoundedSet, memoize } from '@leakproof/cache';
 import { unrefInterval } from '@leakproof/core';
 import { createScope, EventEmitter, on, once } from '@leakproof/events';
 import { chunk, paginate } from '@leakproof/iter';
@@ -100,10 +101,14 @@ export async function startSoakService(options: SoakServiceOptions): Promise<Soa
     return row;
   };
 
+  // A pure formatting function, memoized within a bound (the `lru_cache` recipe).
+  const priceLabel = memoize((cents: number) => `€${(cents / 100).toFixed(2)}`, { max: 256 });
+
   const routes: Record<string, Handler> = {
     async product(_req, res, url) {
       const id = Number(url.searchParams.get('id'));
-      json(res, 200, await cache.getOrLoad(`product:${id}`, () => loadProduct(id)));
+      const product = await cache.getOrLoad(`product:${id}`, () => loadProduct(id));
+      json(res, 200, { ...product, label: priceLabel(product.price) });
     },
     async order(_req, res, url) {
       const requestId = url.searchParams.get('request') ?? '';
