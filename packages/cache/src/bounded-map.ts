@@ -4,8 +4,8 @@ import {
   DisposedError,
   emitLeakproofWarning,
   LeakproofError,
-  onAbort,
   type Registration,
+  raceAbort,
   registerPrimitive,
   unrefInterval,
   validateAbortSignal,
@@ -615,22 +615,7 @@ export class BoundedMap<K, V> implements Map<K, V> {
   #wait(flight: Flight<K, V>, signal: AbortSignal | undefined): Promise<V> {
     flight.waiters++;
     if (signal === undefined) return flight.promise;
-    return new Promise<V>((resolve, reject) => {
-      const subscription = onAbort(signal, () => {
-        this.#leave(flight);
-        reject(abortError(signal));
-      });
-      flight.promise.then(
-        (value) => {
-          subscription.dispose();
-          resolve(value);
-        },
-        (error: unknown) => {
-          subscription.dispose();
-          reject(error);
-        },
-      );
-    });
+    return raceAbort(flight.promise, signal, () => this.#leave(flight));
   }
 
   /** A caller stopped waiting; the last one to go aborts the load. */

@@ -74,16 +74,25 @@ export function sleep(ms: number, options: { signal?: AbortSignal | undefined } 
 /**
  * Settles like `promise`, or rejects with {@link AbortError} when `signal` aborts first.
  * The abort listener is removed as soon as either happens. `promise` itself is not
- * cancelled (that is the caller's job); its later rejection is observed, never unhandled.
+ * cancelled (that is the caller's job, and `onAborted` is where to do it: it runs once,
+ * when the abort wins, before the rejection); its later rejection is observed, never unhandled.
  */
-export function raceAbort<T>(promise: PromiseLike<T>, signal: AbortSignal | undefined): Promise<T> {
+export function raceAbort<T>(
+  promise: PromiseLike<T>,
+  signal: AbortSignal | undefined,
+  onAborted?: () => void,
+): Promise<T> {
   if (signal === undefined) return Promise.resolve(promise);
   if (signal.aborted) {
     Promise.resolve(promise).catch(noop);
+    onAborted?.();
     return Promise.reject(abortError(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const subscription = onAbort(signal, () => reject(abortError(signal)));
+    const subscription = onAbort(signal, () => {
+      onAborted?.();
+      reject(abortError(signal));
+    });
     Promise.resolve(promise).then(
       (value) => {
         subscription.dispose();

@@ -82,6 +82,22 @@ describe('onAbort and raceAbort', () => {
     expect(listenerCount(controller.signal)).toBe(0);
   });
 
+  it('raceAbort calls onAborted once when the abort wins, never when the promise wins', async () => {
+    let calls = 0;
+    const controller = new AbortController();
+    await raceAbort(Promise.resolve(1), controller.signal, () => calls++);
+    controller.abort();
+    expect(calls).toBe(0);
+    await expect(raceAbort(new Promise(() => {}), AbortSignal.abort(), () => calls++)).rejects.toBeInstanceOf(
+      AbortError,
+    );
+    const later = new AbortController();
+    const raced = raceAbort(new Promise(() => {}), later.signal, () => calls++);
+    later.abort();
+    await expect(raced).rejects.toBeInstanceOf(AbortError);
+    expect(calls).toBe(2);
+  });
+
   it('raceAbort rejects on abort and observes the losing promise', async () => {
     const controller = new AbortController();
     let rejectLate!: (e: Error) => void;
