@@ -162,7 +162,7 @@ describe('TieredCache on a Cluster', () => {
     // The old master unsubscribed both: L1 flushed, then both subscribe again on the new one.
     const state = () => JSON.stringify({ a: a.stats(), b: b.stats() });
     await waitFor(
-      () => b.stats().l1Flushes === 1,
+      () => b.stats().l1Flushes >= 1,
       () => `b to notice the unsubscribe (${state()})`,
       10_000,
     );
