@@ -298,6 +298,11 @@ export class BoundedMap<K, V> implements Map<K, V> {
     this.#flush();
   }
 
+  /** The map's default time to live in ms (`ttl` option); `Infinity` when entries do not expire by default. */
+  get ttl(): number {
+    return this.#ttl === 0 ? Number.POSITIVE_INFINITY : this.#ttl;
+  }
+
   /** Live entries. Counts no expired entry: when one may have expired, they are removed first. */
   get size(): number {
     if (this.#nextExpiry !== Number.POSITIVE_INFINITY && this.#clock.now() >= this.#nextExpiry) this.#purge();

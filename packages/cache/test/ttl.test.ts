@@ -39,6 +39,11 @@ describe('ttl', () => {
     }
   });
 
+  it('reports its default ttl, Infinity when there is none', () => {
+    expect(new BoundedMap({ max: 1, ttl: 250 }).ttl).toBe(250);
+    expect(new BoundedMap({ max: 1 }).ttl).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('per-entry ttl overrides the default, Infinity means never', () => {
     const clock = fakeClock();
     const map = new BoundedMap<string, number>({ max: 10, ttl: 10, clock });

@@ -480,7 +480,8 @@ export class TieredCache<V> {
   #fill(key: string, value: V, ttl: number): void {
     if (!this.#l1Active || this.#closing !== undefined) return;
     try {
-      this.#l1.set(key, value, { ttl: Math.min(ttl, this.l1MaxTtl) });
+      // The shortest of: the entry's L2 ttl, the hard L1 cap, and L1's own default ttl.
+      this.#l1.set(key, value, { ttl: Math.min(ttl, this.l1MaxTtl, this.#l1.ttl) });
     } catch (error) {
       // A value larger than L1's whole byte budget is served from L2 instead.
       if (!isLeakproofError(error, 'ERR_CACHE_ENTRY_TOO_LARGE')) throw error;

@@ -48,6 +48,19 @@ async function subscriberClientId(namespace: string, instanceId: string): Promis
 }
 
 describe('TieredCache reads', () => {
+  it("keeps an L1 entry no longer than L1's own ttl when that is the shortest", async () => {
+    const { instance } = fleet('l1-ttl');
+    const clock = { time: 0, now: () => clock.time };
+    const l1 = new BoundedMap<string, Product>({ max: 10, ttl: 1000, clock });
+    const cache = await instance({ l1, bus: false });
+    await cache.set('a', { id: 'a', price: 1 });
+    clock.time = 999;
+    expect(cache.getLocal('a')).toEqual({ id: 'a', price: 1 });
+    clock.time = 1001;
+    expect(cache.getLocal('a')).toBeUndefined();
+    l1.dispose();
+  });
+
   it('reads L1, then L2 (filling L1), then the loader (filling both)', async () => {
     const { l2, instance } = fleet('reads');
     const cache = await instance();
