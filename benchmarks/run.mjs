@@ -112,9 +112,9 @@ function writeReport(results, runs, reportOnly) {
     '',
     reportOnly
       ? `Written ${new Date().toISOString()} by \`node benchmarks/run.mjs --report-only\` from the results each suite last wrote.`
-      : `Written ${new Date().toISOString()} by \`node benchmarks/run.mjs\` (\`npx pnpm@10 bench\` builds the packages first), which ran each suite`,
+      : `Written ${new Date().toISOString()} by \`node benchmarks/run.mjs\` (\`npx -y pnpm@10 bench\` builds the packages first), which ran each suite`,
     reportOnly
-      ? '`npx pnpm@10 bench` builds the packages and runs every suite (`node --expose-gc benchmarks/<suite>/run.mjs`) first.'
+      ? '`npx -y pnpm@10 bench` builds the packages and runs every suite (`node --expose-gc benchmarks/<suite>/run.mjs`) first.'
       : 'as `node --expose-gc benchmarks/<suite>/run.mjs`, one after another.',
     '',
     `Machine: ${m.cpu}, ${m.memory}, ${m.platform}; Node ${m.node}.`,

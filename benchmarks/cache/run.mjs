@@ -2,7 +2,7 @@
 // users would otherwise pick. Speed: ops/s per operation, interleaved rounds, medians, as
 // ratios. Memory: heap bytes per entry at 1M entries after forced GC.
 //
-//   npx pnpm@10 build && node --expose-gc benchmarks/cache/run.mjs
+//   npx -y pnpm@10 build && node --expose-gc benchmarks/cache/run.mjs
 
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -2,7 +2,7 @@
 // users pick for speed). Interleaved rounds, medians, ratios. Targets: emit >= 0.95x
 // node:events; scope attach+dispose of 5 listeners within 1.5x of the same manual on/off.
 //
-//   npx pnpm@10 build && node --expose-gc benchmarks/events/run.mjs
+//   npx -y pnpm@10 build && node --expose-gc benchmarks/events/run.mjs
 import { EventEmitter as NodeEventEmitter } from 'node:events';
 import { createScope, EventEmitter } from '@leakproof/events';
 import EventEmitter3 from 'eventemitter3';
@@ -159,7 +159,7 @@ const notes = [
 
 writeSuite('events', {
   title: 'events: @leakproof/events vs node:events, eventemitter3, tseep',
-  command: 'npx pnpm@10 build && node --expose-gc benchmarks/events/run.mjs',
+  command: 'npx -y pnpm@10 build && node --expose-gc benchmarks/events/run.mjs',
   tables,
   notes,
   summary,

@@ -1,7 +1,7 @@
 // iter suite: chunk vs a hand-written batching loop; mapConcurrent vs p-map's pMapIterable,
 // streaming-iterables' parallelMap and Node's Readable.map at the same concurrency; then
 // read-ahead and retained heap of each with a stalled consumer.
-// Run: npx pnpm@10 build && node --expose-gc benchmarks/iter/run.mjs
+// Run: npx -y pnpm@10 build && node --expose-gc benchmarks/iter/run.mjs
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { setImmediate as immediate } from 'node:timers/promises';

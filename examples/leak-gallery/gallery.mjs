@@ -24,7 +24,7 @@ async function unavailable(scene, variant) {
     try {
       await import(pkg);
     } catch {
-      return `${pkg} is not built (run \`npx pnpm@10 build\`)`;
+      return `${pkg} is not built (run \`npx -y pnpm@10 build\`)`;
     }
   }
   return undefined;

@@ -13,7 +13,7 @@ function run(args: string[], source: string): string {
   return execFileSync(process.execPath, [...args, source], { cwd: packageDir, encoding: 'utf8' }).trim();
 }
 
-describe.runIf(built)('the built package (run `npx pnpm@10 build` first)', () => {
+describe.runIf(built)('the built package (run `npx -y pnpm@10 build` first)', () => {
   it("require('@leakproof/events') is the EventEmitter constructor, like require('events')", () => {
     const out = run(
       ['-e'],
