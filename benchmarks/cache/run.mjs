@@ -5,6 +5,7 @@
 //   npx -y pnpm@10 build && node --expose-gc benchmarks/cache/run.mjs
 
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BoundedMap } from '@leakproof/cache';
 import { createLRU } from 'lru.min';
@@ -12,7 +13,8 @@ import { LRUCache } from 'lru-cache';
 import { LRUMap } from 'mnemonist';
 import QuickLRU from 'quick-lru';
 import { lru as tinyLru } from 'tiny-lru';
-import { compare, fmt, heapAfterGC, ratiosTo, writeSuite } from '../lib/harness.mjs';
+import { lineChart } from '../lib/chart.mjs';
+import { compare, fmt, heapAfterGC, ratiosTo, resultsDir, writeSuite } from '../lib/harness.mjs';
 
 const quick = process.argv.includes('--quick');
 const SUBJECT = 'BoundedMap';
@@ -188,6 +190,41 @@ for (const c of memoryCandidates) {
 const lruBytes = memory['lru-cache'];
 for (const row of memoryRows) row.push((memory[row[0]] / lruBytes).toFixed(2));
 
+// --- heap over operations: the leaky `Map` cache beside the BoundedMap that replaces it ---
+const GROWTH_OPS = quick ? 200_000 : 1_000_000;
+const GROWTH_STEP = GROWTH_OPS / 10;
+function heapOverOps(make) {
+  let cache = make();
+  const base = heapAfterGC();
+  const points = [[0, 0]];
+  for (let i = 1; i <= GROWTH_OPS; i++) {
+    cache.set(`product:${i}`, { id: i, price: i % 100 });
+    if (i % GROWTH_STEP === 0) points.push([i, (heapAfterGC() - base) / 2 ** 20]);
+  }
+  cache.dispose?.();
+  cache = null;
+  return points;
+}
+const growth = [
+  { name: 'Map (never evicts)', points: heapOverOps(() => new Map()) },
+  { name: 'BoundedMap({ max: 10_000 })', points: heapOverOps(() => new BoundedMap({ max: 10_000 })) },
+];
+const growthChart = 'cache-heap.svg';
+writeFileSync(
+  new URL(growthChart, resultsDir),
+  lineChart({
+    title: `Heap after GC over ${fmt(GROWTH_OPS)} distinct product keys`,
+    xLabel: 'sets of distinct keys',
+    yLabel: 'retained heap (MB)',
+    series: growth,
+  }),
+);
+const growthRows = growth.map((g) => {
+  const last = g.points[g.points.length - 1];
+  return [g.name, `${last[1].toFixed(1)} MB`, ((last[1] * 2 ** 20) / last[0]).toFixed(1)];
+});
+console.error('memory: heap over operations');
+
 // --- verdicts against the targets, stated whichever way they fall ---
 const notes = [];
 for (const [op, ratio] of Object.entries(isolated)) {
@@ -227,6 +264,13 @@ writeSuite('cache', {
       rows: memoryRows,
       note: 'Heap after forced GC, minus the heap before, over the entries set. quick-lru keeps up to two generations of `maxSize`.',
     },
+    {
+      title: `Heap over ${fmt(GROWTH_OPS)} sets of distinct keys (see ${growthChart})`,
+      columns: ['cache', 'heap retained at the end', 'bytes per set'],
+      rows: growthRows,
+      note: 'The leak this package replaces: a product cache keyed by id, one new id per request.',
+    },
   ],
+  charts: [growthChart],
   notes,
 });

@@ -8,8 +8,8 @@ import { setImmediate as immediate } from 'node:timers/promises';
 import { chunk, forEach, mapConcurrent } from '@leakproof/iter';
 import { pMapIterable } from 'p-map';
 import { parallelMap } from 'streaming-iterables';
+import { lineChart } from '../lib/chart.mjs';
 import { compare, fmt, heapAfterGC, ratiosTo, resultsDir, writeSuite } from '../lib/harness.mjs';
-import { lineChart } from './chart.mjs';
 
 const quick = process.argv.includes('--quick');
 const timing = quick ? { timeMs: 100, rounds: 3, warmupMs: 50 } : { timeMs: 300, rounds: 5, warmupMs: 150 };
