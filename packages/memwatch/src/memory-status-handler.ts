@@ -1,5 +1,9 @@
 import { invalidArgType, validateInteger, validateOptions } from '@leakproof/core';
+import { trackHeapAfterGc } from './heap-after-gc.js';
 import { type MemoryStatusOptions, memoryStatus } from './memory-status.js';
+
+// A handler has no dispose: it observes collections for as long as it can be called.
+const releaseWhenCollected = new FinalizationRegistry<() => void>((release) => release());
 
 /** The part of `http.ServerResponse` (and express's `res`) the handler uses. */
 export interface NodeResponseLike {
@@ -21,7 +25,7 @@ export type MemoryStatusHandler = (request: unknown, response: NodeResponseLike 
 /** Options of {@link memoryStatusHandler}. */
 export interface MemoryStatusHandlerOptions extends MemoryStatusOptions {
   /** Indentation of the JSON body; 0 for compact. @default 2 */
-  readonly space?: number;
+  readonly space?: number | undefined;
 }
 
 function isNodeResponse(response: unknown): response is NodeResponseLike {
@@ -44,7 +48,8 @@ function isReply(response: unknown): response is ReplyLike {
 
 /**
  * A handler that serves {@link memoryStatus} as JSON (`Cache-Control: no-store`). It
- * fits `http.createServer`, an express route and a fastify route alike.
+ * fits `http.createServer`, an express route and a fastify route alike. While the handler
+ * exists, the process observes V8's major collections, so the body carries `heapAfterGc`.
  *
  * @example
  * ```ts
@@ -55,10 +60,11 @@ function isReply(response: unknown): response is ReplyLike {
  * ```
  */
 export function memoryStatusHandler(options?: MemoryStatusHandlerOptions): MemoryStatusHandler {
-  const { space = 2, ...statusOptions } = validateOptions<MemoryStatusHandlerOptions>(options);
-  validateInteger(space, 'space', { min: 0, max: 10 });
+  const { space: givenSpace, ...statusOptions } = validateOptions<MemoryStatusHandlerOptions>(options);
+  const space =
+    givenSpace === undefined ? 2 : validateInteger(givenSpace, 'options.space', { min: 0, max: 10 });
   memoryStatus(statusOptions); // validates the rest now, not on the first request
-  return (_request, response) => {
+  const handler: MemoryStatusHandler = (_request, response) => {
     let status = 200;
     let body: string;
     try {
@@ -81,4 +87,7 @@ export function memoryStatusHandler(options?: MemoryStatusHandlerOptions): Memor
       throw invalidArgType('response', 'an http.ServerResponse or a fastify reply', response);
     }
   };
+  // `heapAfterGc` in the body: the floor a fleet watcher tracks.
+  releaseWhenCollected.register(handler, trackHeapAfterGc());
+  return handler;
 }

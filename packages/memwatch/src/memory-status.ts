@@ -1,5 +1,12 @@
 import v8 from 'node:v8';
-import { listPrimitives, type PrimitiveStats, validateNumber, validateOptions } from '@leakproof/core';
+import {
+  listPrimitives,
+  type PrimitiveStats,
+  validateBoolean,
+  validateNumber,
+  validateOptions,
+} from '@leakproof/core';
+import { heapAfterGc } from './heap-after-gc.js';
 
 /** A live primitive as {@link memoryStatus} reports it: plain data, ready for JSON. */
 export interface PrimitiveStatus {
@@ -13,6 +20,15 @@ export interface PrimitiveStatus {
 export interface MemoryStatus {
   /** V8 heap in use (live objects plus garbage not yet collected). */
   readonly heapUsed: number;
+  /**
+   * Heap used right after the most recent major collection V8 ran on its own: the floor a leak
+   * raises, free of the garbage sawtooth. `null` until a major collection was observed, and
+   * when nothing in the process observes them (`memoryStatusHandler`, `watchMemory` and
+   * `registerMetrics` do).
+   */
+  readonly heapAfterGc: number | null;
+  /** When `heapAfterGc` was read (ms since the epoch), or `null`. */
+  readonly heapAfterGcAt: number | null;
   /** V8 heap reserved. */
   readonly heapTotal: number;
   /** V8's heap limit (`--max-old-space-size` or its default). */
@@ -47,9 +63,9 @@ export interface MemoryStatusOptions {
    * Overrides the container limit that `process.constrainedMemory()` reports, in bytes
    * (`0` means none). For tests, and for platforms where Node cannot read the cgroup.
    */
-  readonly containerLimit?: number;
+  readonly containerLimit?: number | undefined;
   /** Include the registry's primitives. @default true */
-  readonly primitives?: boolean;
+  readonly primitives?: boolean | undefined;
 }
 
 // cgroup v1 reports "no limit" as a page-aligned 2^63-ish number, cgroup v2 and Node as 2^64 or 0.
@@ -104,17 +120,21 @@ export function memoryStatus(options?: MemoryStatusOptions): MemoryStatus {
   const override =
     opts.containerLimit === undefined
       ? undefined
-      : validateNumber(opts.containerLimit, 'containerLimit', 0, Number.MAX_VALUE);
+      : validateNumber(opts.containerLimit, 'options.containerLimit', 0, Number.MAX_VALUE);
+  const withPrimitives =
+    opts.primitives === undefined ? true : validateBoolean(opts.primitives, 'options.primitives');
   const usage = process.memoryUsage();
   const heapLimit = v8.getHeapStatistics().heap_size_limit;
   const containerLimit = readContainerLimit(override);
+  const afterGc = heapAfterGc();
   const limitedBy = containerLimit !== null && containerLimit < heapLimit ? 'container' : 'heap';
-  const primitives =
-    opts.primitives === false
-      ? []
-      : listPrimitives().map(({ id, kind, name, stats }) => ({ id, kind, name, stats }));
+  const primitives = !withPrimitives
+    ? []
+    : listPrimitives().map(({ id, kind, name, stats }) => ({ id, kind, name, stats }));
   return {
     heapUsed: usage.heapUsed,
+    heapAfterGc: afterGc === undefined ? null : afterGc.bytes,
+    heapAfterGcAt: afterGc === undefined ? null : afterGc.at,
     heapTotal: usage.heapTotal,
     heapLimit,
     rss: usage.rss,
