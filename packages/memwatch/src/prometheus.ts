@@ -2,6 +2,8 @@
  * `@leakproof/memwatch/prometheus`: leakproof figures as Prometheus metrics on a prom-client
  * `Registry`. prom-client is an optional peer dependency, loaded on first use.
  */
+
+import v8 from 'node:v8';
 import {
   invalidArgType,
   invalidArgValue,
@@ -13,6 +15,7 @@ import {
   validateString,
 } from '@leakproof/core';
 import type { Registry } from 'prom-client';
+import { heapAfterGc, trackHeapAfterGc } from './heap-after-gc.js';
 import { loadPromClient, type PromClientModule } from './load-prom-client.js';
 import { memoryStatus } from './memory-status.js';
 
@@ -21,11 +24,11 @@ export type { PromClientModule } from './load-prom-client.js';
 /** Options of {@link registerMetrics}. */
 export interface RegisterMetricsOptions {
   /** Prefix of every metric name. @default 'leakproof_' */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
   /** The prom-client module to use, when you load it yourself (bundlers, several copies). */
-  readonly client?: PromClientModule;
+  readonly client?: PromClientModule | undefined;
   /** Overrides the container limit of the pressure reading (see `memoryStatus`). */
-  readonly containerLimit?: number;
+  readonly containerLimit?: number | undefined;
 }
 
 /** The metrics {@link registerMetrics} added; disposing removes them from the registry. */
@@ -110,7 +113,9 @@ const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
  * Registers leakproof's metrics on a prom-client `Registry`: per-primitive series labelled
  * `kind` and `name` (cache hits/misses/evictions/size/bytes, pool size/borrowed/pending/
  * timeouts, emitter listeners), every registered primitive's stats as
- * `<prefix>primitive_stat{kind,name,stat}`, and the process's memory pressure. Values are
+ * `<prefix>primitive_stat{kind,name,stat}`, the process's memory pressure and limits, the heap
+ * left after the last major collection, and each `watchMemory` watcher's robust growth rate and
+ * trend verdict (labelled `name`). Values are
  * read from core's weak registry at scrape time, so the metrics hold no primitive alive and a
  * disposed primitive's series disappear at the next scrape.
  *
@@ -131,14 +136,16 @@ export async function registerMetrics(
     throw invalidArgType('registry', 'a prom-client Registry', registry);
   }
   const opts = validateOptions<RegisterMetricsOptions>(options);
-  const prefix = opts.prefix === undefined ? 'leakproof_' : validateString(opts.prefix, 'prefix', true);
+  const prefix =
+    opts.prefix === undefined ? 'leakproof_' : validateString(opts.prefix, 'options.prefix', true);
   if (prefix !== '' && !NAME.test(prefix)) {
-    throw invalidArgValue('prefix', 'a valid Prometheus metric name prefix', prefix);
+    throw invalidArgValue('options.prefix', 'a valid Prometheus metric name prefix', prefix);
   }
   const containerLimit =
     opts.containerLimit === undefined
       ? undefined
-      : validateNumber(opts.containerLimit, 'containerLimit', 0, Number.MAX_VALUE);
+      : validateNumber(opts.containerLimit, 'options.containerLimit', 0, Number.MAX_VALUE);
+  if (opts.client !== undefined) validateObject(opts.client, 'options.client');
   const client =
     opts.client === undefined ? await loadPromClient() : await loadPromClient(async () => opts.client);
 
@@ -160,7 +167,12 @@ export async function registerMetrics(
     for (const def of DEFINITIONS) {
       const read = (info: PrimitiveInfo): number | undefined => {
         if (!def.kinds.includes(info.kind)) return undefined;
-        for (const key of def.stats) if (typeof info.stats[key] === 'number') return info.stats[key];
+        // A stat that is not a finite number (a primitive's bug, `Infinity`) is left out of the
+        // series: one bad figure must never make the whole scrape throw.
+        for (const key of def.stats) {
+          const value = info.stats[key];
+          if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+        }
         return undefined;
       };
       const name = `${prefix}${def.name}`;
@@ -242,16 +254,68 @@ export async function registerMetrics(
       },
     });
     registered.push(`${prefix}memory_effective_limit_bytes`);
+    new client.Gauge({
+      name: `${prefix}heap_limit_bytes`,
+      help: "V8's heap limit (--max-old-space-size or its default).",
+      registers: [reg],
+      collect() {
+        this.set(v8.getHeapStatistics().heap_size_limit);
+      },
+    });
+    registered.push(`${prefix}heap_limit_bytes`);
+    new client.Gauge({
+      name: `${prefix}heap_after_gc_bytes`,
+      help: 'Heap used right after the last major collection V8 ran on its own (NaN until the first).',
+      registers: [reg],
+      collect() {
+        this.set(heapAfterGc()?.bytes ?? Number.NaN);
+      },
+    });
+    registered.push(`${prefix}heap_after_gc_bytes`);
+    new client.Gauge({
+      name: `${prefix}heap_growth_bytes_per_second`,
+      help: 'Robust (Theil-Sen) slope of the heap after major collections over a watchMemory window.',
+      labelNames: ['name'],
+      registers: [reg],
+      collect() {
+        this.reset();
+        for (const info of primitives()) {
+          const { windows, lastBytesPerSecond } = info.stats;
+          if (info.kind !== 'memory-watcher' || !(windows! > 0) || !Number.isFinite(lastBytesPerSecond))
+            continue;
+          this.set({ name: info.name }, lastBytesPerSecond!);
+        }
+      },
+    });
+    registered.push(`${prefix}heap_growth_bytes_per_second`);
+    new client.Gauge({
+      name: `${prefix}heap_trend`,
+      help: "watchMemory's verdict on its last window (Mann-Kendall): 1 rising, 0 no trend, -1 falling.",
+      labelNames: ['name'],
+      registers: [reg],
+      collect() {
+        this.reset();
+        for (const info of primitives()) {
+          const { windows, lastTrend } = info.stats;
+          if (info.kind !== 'memory-watcher' || !(windows! > 0) || !Number.isFinite(lastTrend)) continue;
+          this.set({ name: info.name }, lastTrend!);
+        }
+      },
+    });
+    registered.push(`${prefix}heap_trend`);
   } catch (error) {
     // A name clash (say, registered twice) leaves nothing half-registered.
     for (const name of registered) reg.removeSingleMetric(name);
     throw error;
   }
 
+  // `heap_after_gc_bytes` needs the process to observe major collections while registered.
+  const untrack = trackHeapAfterGc();
   let active = true;
   const unregister = (): void => {
     if (!active) return;
     active = false;
+    untrack();
     for (const name of registered) reg.removeSingleMetric(name);
   };
   return { names: [...registered], unregister, [Symbol.dispose]: unregister };

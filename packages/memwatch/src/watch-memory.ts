@@ -1,5 +1,6 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import {
+  emitLeakproofWarning,
   publish,
   type Registration,
   registerPrimitive,
@@ -25,7 +26,7 @@ export interface TrendAlarm {
   /** The window: heap used after the lowest major collection of each interval, in bytes. */
   readonly samples: readonly number[];
   /** Heap snapshot written for this alarm (only the first alarm of a watcher takes one). */
-  readonly snapshotPath?: string;
+  readonly snapshotPath?: string | undefined;
 }
 
 /** What `onPressure` receives. */
@@ -37,34 +38,34 @@ export interface PressureAlarm {
   /** The full status at that moment. */
   readonly status: MemoryStatus;
   /** Heap snapshot written for this alarm (only the first alarm of a watcher takes one). */
-  readonly snapshotPath?: string;
+  readonly snapshotPath?: string | undefined;
 }
 
 /** Options of {@link watchMemory}. */
 export interface WatchMemoryOptions {
   /** How often to sample, in ms. @default 10000 */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** Samples in the sliding window the trend is judged on. @default 12 */
-  readonly window?: number;
+  readonly window?: number | undefined;
   /** Slope above which a rising window raises `onTrend`, in bytes per second. @default 1024 */
-  readonly trendBytesPerSecond?: number;
+  readonly trendBytesPerSecond?: number | undefined;
   /** Called when the window's slope exceeds the threshold and the trend test agrees. */
-  readonly onTrend?: (alarm: TrendAlarm) => void;
+  readonly onTrend?: ((alarm: TrendAlarm) => void) | undefined;
   /** Pressure ratio (see {@link memoryStatus}) that raises `onPressure`. @default 0.85 */
-  readonly pressureThreshold?: number;
+  readonly pressureThreshold?: number | undefined;
   /** Called when pressure crosses the threshold upward; again only after it fell back below. */
-  readonly onPressure?: (alarm: PressureAlarm) => void;
+  readonly onPressure?: ((alarm: PressureAlarm) => void) | undefined;
   /** Write one heap snapshot on the first alarm: `true` or a file path. @default false */
-  readonly heapSnapshot?: HeapSnapshotOption;
+  readonly heapSnapshot?: HeapSnapshotOption | undefined;
   /** Overrides the container limit (see {@link MemoryStatusOptions.containerLimit}). */
-  readonly containerLimit?: number;
+  readonly containerLimit?: number | undefined;
   /**
    * Reads the pressure ratio instead of `memoryStatus().pressure`: a custom signal (a cgroup
    * file, an orchestrator's figure), or a simulated one in tests.
    */
-  readonly pressure?: () => number;
+  readonly pressure?: (() => number) | undefined;
   /** A name for the registry. */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 /** Figures of a {@link MemoryWatcher}. */
@@ -74,8 +75,16 @@ export interface MemoryWatcherStats {
   readonly samples: number;
   readonly trendAlarms: number;
   readonly pressureAlarms: number;
+  /** The last pressure read (a reading that failed or was not a finite number leaves it as it was). */
   readonly lastPressure: number;
+  /** Slope of the last judged window, bytes per second (0 before the first). */
   readonly lastBytesPerSecond: number;
+  /** Mann–Kendall verdict on the last judged window: 1 rising, 0 no trend, -1 falling. */
+  readonly lastTrend: number;
+  /** Windows judged so far. */
+  readonly windows: number;
+  /** Custom `pressure` readings that threw or returned something other than a finite number. */
+  readonly readErrors: number;
 }
 
 /** A running watcher. Disposing stops its timer and its GC observer. */
@@ -88,10 +97,17 @@ export interface MemoryWatcher extends Disposable {
   dispose(): void;
 }
 
-type WatcherConfig = Required<
-  Omit<WatchMemoryOptions, 'onTrend' | 'onPressure' | 'containerLimit' | 'pressure' | 'name'>
-> &
-  Pick<WatchMemoryOptions, 'onTrend' | 'onPressure' | 'containerLimit' | 'pressure'>;
+interface WatcherConfig {
+  readonly intervalMs: number;
+  readonly window: number;
+  readonly trendBytesPerSecond: number;
+  readonly pressureThreshold: number;
+  readonly heapSnapshot: HeapSnapshotOption;
+  readonly onTrend?: (alarm: TrendAlarm) => void;
+  readonly onPressure?: (alarm: PressureAlarm) => void;
+  readonly containerLimit?: number;
+  readonly pressure?: () => number;
+}
 
 class Watcher implements MemoryWatcher {
   readonly name: string;
@@ -111,6 +127,9 @@ class Watcher implements MemoryWatcher {
   #pressureAlarms = 0;
   #lastPressure = 0;
   #lastSlope = 0;
+  #lastTrend = 0;
+  #windows = 0;
+  #readErrors = 0;
 
   constructor(o: WatcherConfig, name: string | undefined) {
     this.#o = o;
@@ -156,7 +175,24 @@ class Watcher implements MemoryWatcher {
       this.#o.containerLimit === undefined
         ? memoryStatus()
         : memoryStatus({ containerLimit: this.#o.containerLimit });
-    const pressure = this.#o.pressure === undefined ? status.pressure : this.#o.pressure();
+    let pressure = status.pressure;
+    if (this.#o.pressure !== undefined) {
+      // A custom reading that fails is a read error: counted and warned about, never an alarm.
+      let reading: unknown;
+      try {
+        reading = this.#o.pressure();
+      } catch (error) {
+        this.#readFailed(`threw ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      if (typeof reading !== 'number' || !Number.isFinite(reading)) {
+        this.#readFailed(
+          `returned ${typeof reading === 'number' ? String(reading) : typeof reading}, not a finite number`,
+        );
+        return;
+      }
+      pressure = reading;
+    }
     this.#lastPressure = pressure;
     const above = pressure >= this.#o.pressureThreshold;
     if (above && !this.#aboveThreshold) {
@@ -176,10 +212,20 @@ class Watcher implements MemoryWatcher {
     }
   }
 
+  #readFailed(what: string): void {
+    this.#readErrors++;
+    emitLeakproofWarning(
+      `watchMemory ${this.name}: the pressure reading ${what}; no pressure alarm this tick`,
+      'LEAKPROOF_PRESSURE_READ_FAILED',
+    );
+  }
+
   #checkTrend(): void {
     const { slope } = theilSen(this.#times, this.#heap);
     this.#lastSlope = slope;
     const trend = mannKendall(this.#heap, 0.05);
+    this.#windows++;
+    this.#lastTrend = trend.direction === 'increasing' ? 1 : trend.direction === 'decreasing' ? -1 : 0;
     if (slope <= this.#o.trendBytesPerSecond || trend.direction !== 'increasing') return;
     this.#trendAlarms++;
     const samples = [...this.#heap];
@@ -211,6 +257,9 @@ class Watcher implements MemoryWatcher {
       pressureAlarms: this.#pressureAlarms,
       lastPressure: this.#lastPressure,
       lastBytesPerSecond: this.#lastSlope,
+      lastTrend: this.#lastTrend,
+      windows: this.#windows,
+      readErrors: this.#readErrors,
     };
   }
 
@@ -246,31 +295,38 @@ class Watcher implements MemoryWatcher {
  */
 export function watchMemory(options?: WatchMemoryOptions): MemoryWatcher {
   const opts = validateOptions<WatchMemoryOptions>(options);
+  // `undefined` means the default; anything else, `null` included, is validated.
   const o: WatcherConfig = {
-    intervalMs: validateDuration(opts.intervalMs ?? 10_000, 'intervalMs', { min: 1 }),
-    window: validateInteger(opts.window ?? 12, 'window', { min: 3, max: 10_000 }),
-    trendBytesPerSecond: validateNumber(
-      opts.trendBytesPerSecond ?? 1024,
-      'trendBytesPerSecond',
-      0,
-      Number.MAX_VALUE,
-    ),
-    pressureThreshold: validateNumber(
-      opts.pressureThreshold ?? 0.85,
-      'pressureThreshold',
-      0,
-      Number.MAX_VALUE,
-    ),
+    intervalMs:
+      opts.intervalMs === undefined
+        ? 10_000
+        : validateDuration(opts.intervalMs, 'options.intervalMs', { min: 1 }),
+    window:
+      opts.window === undefined
+        ? 12
+        : validateInteger(opts.window, 'options.window', { min: 3, max: 10_000 }),
+    trendBytesPerSecond:
+      opts.trendBytesPerSecond === undefined
+        ? 1024
+        : validateNumber(opts.trendBytesPerSecond, 'options.trendBytesPerSecond', 0, Number.MAX_VALUE),
+    pressureThreshold:
+      opts.pressureThreshold === undefined
+        ? 0.85
+        : validateNumber(opts.pressureThreshold, 'options.pressureThreshold', 0, Number.MAX_VALUE),
     heapSnapshot: validateSnapshotOption(opts.heapSnapshot),
-    ...(opts.onTrend === undefined ? {} : { onTrend: validateFunction(opts.onTrend, 'onTrend') }),
-    ...(opts.onPressure === undefined ? {} : { onPressure: validateFunction(opts.onPressure, 'onPressure') }),
+    ...(opts.onTrend === undefined ? {} : { onTrend: validateFunction(opts.onTrend, 'options.onTrend') }),
+    ...(opts.onPressure === undefined
+      ? {}
+      : { onPressure: validateFunction(opts.onPressure, 'options.onPressure') }),
     ...(opts.pressure === undefined
       ? {}
-      : { pressure: validateFunction<() => number>(opts.pressure, 'pressure') }),
+      : { pressure: validateFunction<() => number>(opts.pressure, 'options.pressure') }),
     ...(opts.containerLimit === undefined
       ? {}
-      : { containerLimit: validateNumber(opts.containerLimit, 'containerLimit', 0, Number.MAX_VALUE) }),
+      : {
+          containerLimit: validateNumber(opts.containerLimit, 'options.containerLimit', 0, Number.MAX_VALUE),
+        }),
   };
-  const name = opts.name === undefined ? undefined : validateString(opts.name, 'name');
+  const name = opts.name === undefined ? undefined : validateString(opts.name, 'options.name');
   return new Watcher(o, name);
 }
