@@ -54,6 +54,11 @@ function bytes(b) {
     v /= 1000;
   }
 }
+function axisBytes(v, span) {
+  const unit = Math.abs(v) >= 1e9 ? [1e9, 'GB'] : Math.abs(v) >= 1e6 ? [1e6, 'MB'] : Math.abs(v) >= 1e3 ? [1e3, 'KB'] : [1, 'B'];
+  const digits = Math.min(3, Math.max(0, Math.ceil(-Math.log10(span / unit[0])) + 1));
+  return (v / unit[0]).toFixed(digits) + ' ' + unit[1];
+}
 function seconds(s) {
   if (s === null || !Number.isFinite(s)) return '-';
   if (s < 90) return Math.round(s) + ' s';
@@ -98,7 +103,7 @@ function chart(service) {
   for (let i = 0; i <= 3; i++) {
     const v = lo + ((hi - lo) * i) / 3;
     el('line', { x1: L, x2: W - 6, y1: y(v), y2: y(v), class: 'grid' }, svg);
-    el('text', { x: 2, y: y(v) + 3, class: 'axis' }, svg).textContent = bytes(v);
+    el('text', { x: 2, y: y(v) + 3, class: 'axis' }, svg).textContent = axisBytes(v, hi - lo);
   }
   el('text', { x: L, y: H - 4, class: 'axis' }, svg).textContent = '-' + seconds((t1 - t0) / 1000);
   el('text', { x: W - 30, y: H - 4, class: 'axis' }, svg).textContent = 'now';

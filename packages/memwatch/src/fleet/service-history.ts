@@ -124,7 +124,7 @@ export class ServiceHistory {
     else this.#start = (this.#start + 1) % capacity;
   }
 
-  /** The last `n` samples, oldest first: times in seconds, values in bytes. */
+  /** The last `n` samples, oldest first: times in ms, values in bytes. */
   #tail(n: number): { xs: number[]; ys: number[] } {
     const take = Math.min(n, this.#count);
     const xs: number[] = [];
@@ -132,7 +132,7 @@ export class ServiceHistory {
     const capacity = this.#t.length;
     for (let i = this.#count - take; i < this.#count; i++) {
       const at = (this.#start + i) % capacity;
-      xs.push(this.#t[at]! / 1000);
+      xs.push(this.#t[at]!);
       ys.push(this.#v[at]!);
     }
     return { xs, ys };
@@ -141,11 +141,12 @@ export class ServiceHistory {
   /** Judges the service now; `now` is the watcher's clock. */
   assess(rules: TrendRules, now: number, withHistory: boolean): Omit<FleetService, 'rank'> {
     const last = this.#last;
-    const { xs, ys } = this.#tail(rules.window);
+    const { xs: ms, ys } = this.#tail(rules.window);
+    const xs = ms.map((t) => t / 1000);
     let bytesPerSecond: number | null = null;
     let pIncreasing: number | null = null;
     if (xs.length >= 2) bytesPerSecond = theilSen(xs, ys).slope;
-    const spanMs = xs.length >= 2 ? (xs[xs.length - 1]! - xs[0]!) * 1000 : 0;
+    const spanMs = xs.length >= 2 ? ms[ms.length - 1]! - ms[0]! : 0;
     const enough = xs.length >= rules.minSamples && spanMs >= rules.minSpanMs;
     if (enough) pIncreasing = mannKendall(ys, rules.alpha).pIncreasing;
     const rising = enough && bytesPerSecond! > rules.trendBytesPerSecond && pIncreasing! < rules.alpha;
@@ -189,7 +190,7 @@ export class ServiceHistory {
     };
     if (!withHistory) return service;
     const all = this.#tail(this.#count);
-    return { ...service, history: { t: all.xs.map((x) => x * 1000), bytes: all.ys } };
+    return { ...service, history: { t: all.xs, bytes: all.ys } };
   }
 }
 
