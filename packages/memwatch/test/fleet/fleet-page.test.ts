@@ -60,7 +60,7 @@ describe('the fleet page, in headless Chromium', () => {
       await page.goto(await pageUrl);
       await page.waitForSelector('#ranking tr[data-verdict="leaking"]');
       const rows = await page.$$eval('#ranking tbody tr', (trs) =>
-        trs.map((tr) => [(tr as HTMLElement).dataset.service, (tr as HTMLElement).dataset.verdict]),
+        trs.map((tr) => [tr.getAttribute('data-service'), tr.getAttribute('data-verdict')]),
       );
       expect(rows[0]).toEqual(['orders', 'leaking']);
       expect(
@@ -78,7 +78,7 @@ describe('the fleet page, in headless Chromium', () => {
       // One chart per service, in ranking order, each a line through the samples.
       const charts = await page.$$eval('#charts figure', (figures) =>
         figures.map((f) => ({
-          service: (f as HTMLElement).dataset.service,
+          service: f.getAttribute('data-service'),
           points: f.querySelector('polyline')?.getAttribute('points')?.split(' ').length ?? 0,
         })),
       );
