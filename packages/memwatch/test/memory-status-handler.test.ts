@@ -77,4 +77,30 @@ describe('memoryStatusHandler', () => {
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
   });
+
+  it('serves the heap left after the last major collection, which memoryStatus() alone reports as null', async () => {
+    const { gc } = await import('../src/gc.js');
+    const { memoryStatus } = await import('../src/memory-status.js');
+    const { heapAfterGc, heapAfterGcUsers } = await import('../src/heap-after-gc.js');
+    if (heapAfterGcUsers() === 0) expect(memoryStatus({ primitives: false }).heapAfterGc).toBeNull();
+    const handler = memoryStatusHandler({ space: 0 });
+    gc();
+    // The GC observer reports asynchronously.
+    while (heapAfterGc() === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+    let body = '';
+    handler(
+      {},
+      {
+        statusCode: 0,
+        setHeader() {},
+        end(text: string) {
+          body = text;
+        },
+      },
+    );
+    const status = JSON.parse(body) as { heapAfterGc: number; heapAfterGcAt: number; heapUsed: number };
+    expect(status.heapAfterGc).toBeGreaterThan(1_000_000);
+    expect(status.heapAfterGcAt).toBeLessThanOrEqual(Date.now());
+    expect(status.heapAfterGcAt).toBeGreaterThan(Date.now() - 60_000);
+  });
 });

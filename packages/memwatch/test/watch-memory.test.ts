@@ -116,4 +116,91 @@ describe('watchMemory', () => {
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
   });
+
+  it('counts a pressure reading that is not a finite number as a read error: a warning, no alarm', async () => {
+    const warnings: { code?: string; message: string }[] = [];
+    const onWarning = (w: Error & { code?: string }): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    const readings: unknown[] = [undefined, Number.NaN, {}, Number.POSITIVE_INFINITY, 'high', 0.5];
+    const alarms: PressureAlarm[] = [];
+    try {
+      using watcher = watchMemory({
+        intervalMs: 1_000_000,
+        pressureThreshold: 0.85,
+        pressure: () => {
+          const next = readings.shift();
+          if (next === 'throw') throw new Error('cgroup file gone');
+          return next as number;
+        },
+        onPressure: (a) => alarms.push(a),
+      });
+      for (let i = 0; i < 5; i++) watcher.tick();
+      expect(watcher.stats()).toMatchObject({ ticks: 5, readErrors: 5, lastPressure: 0, pressureAlarms: 0 });
+      watcher.tick();
+      expect(watcher.stats()).toMatchObject({ readErrors: 5, lastPressure: 0.5 });
+      // Warnings are emitted on the next tick of the event loop.
+      await macrotask();
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(alarms).toEqual([]);
+    const ours = warnings.filter((w) => w.code === 'LEAKPROOF_PRESSURE_READ_FAILED');
+    expect(ours).toHaveLength(5);
+    expect(ours[1]!.message).toMatch(/returned NaN, not a finite number/);
+  });
+
+  it('counts a pressure reading that throws as a read error instead of throwing from its timer', async () => {
+    const onWarning = (): void => {};
+    process.on('warning', onWarning);
+    try {
+      using watcher = watchMemory({
+        intervalMs: 1_000_000,
+        pressure: () => {
+          throw new Error('cgroup file gone');
+        },
+      });
+      expect(() => watcher.tick()).not.toThrow();
+      expect(watcher.stats()).toMatchObject({ readErrors: 1, pressureAlarms: 0 });
+      await macrotask();
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('rejects null for every option, and takes undefined as the default', () => {
+    for (const key of [
+      'intervalMs',
+      'window',
+      'trendBytesPerSecond',
+      'pressureThreshold',
+      'heapSnapshot',
+      'containerLimit',
+      'pressure',
+      'onTrend',
+      'onPressure',
+      'name',
+    ]) {
+      expect(() => watchMemory({ [key]: null } as never), key).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+      );
+    }
+    using watcher = watchMemory({ intervalMs: undefined, window: undefined, name: undefined });
+    expect(watcher.stats()).toMatchObject({ ticks: 0, windows: 0, lastTrend: 0, readErrors: 0 });
+  });
+
+  it('reports the verdict of its last judged window in stats', async () => {
+    // Five samples: the fewest with which Mann–Kendall can find a trend at 5%.
+    using watcher = watchMemory({ intervalMs: 1_000_000, window: 5, trendBytesPerSecond: Number.MAX_VALUE });
+    const leak: number[][] = [];
+    for (let i = 0; i < 6; i++) {
+      leak.push(new Array(64 * 1024).fill(i));
+      gc();
+      await macrotask();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      watcher.tick();
+    }
+    expect(watcher.stats()).toMatchObject({ windows: 2, lastTrend: 1, trendAlarms: 0 });
+    expect(watcher.stats().lastBytesPerSecond).toBeGreaterThan(0);
+    expect(leak).toHaveLength(6);
+  });
 });
