@@ -1,4 +1,4 @@
-import { LeakproofError } from '@leakproof/core';
+import { createError } from '@leakproof/core';
 import type { Counter, Gauge } from 'prom-client';
 
 /** The parts of the prom-client module this subpath uses. */
@@ -15,19 +15,12 @@ export async function loadPromClient(
   try {
     mod = await importer();
   } catch (error) {
-    throw new LeakproofError(
-      'ERR_MISSING_PEER_DEPENDENCY',
-      '@leakproof/memwatch/prometheus needs prom-client, an optional peer dependency: install it with `npm install prom-client`',
-      { cause: error },
-    );
+    throw createError('ERR_MISSING_PEER_DEPENDENCY', {}, { cause: error });
   }
   const m = mod as Partial<PromClientModule> & { default?: Partial<PromClientModule> };
   const client = typeof m.Gauge === 'function' ? m : m.default;
   if (typeof client?.Gauge !== 'function' || typeof client.Counter !== 'function') {
-    throw new LeakproofError(
-      'ERR_MISSING_PEER_DEPENDENCY',
-      'The loaded prom-client module has no Gauge or Counter',
-    );
+    throw createError('ERR_MISSING_PEER_DEPENDENCY', { reason: 'has no Gauge or Counter' });
   }
   return client as PromClientModule;
 }

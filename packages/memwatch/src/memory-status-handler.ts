@@ -60,7 +60,12 @@ function isReply(response: unknown): response is ReplyLike {
  * ```
  */
 export function memoryStatusHandler(options?: MemoryStatusHandlerOptions): MemoryStatusHandler {
-  const { space: givenSpace, ...statusOptions } = validateOptions<MemoryStatusHandlerOptions>(options);
+  const { space: givenSpace, ...statusOptions } = validateOptions<MemoryStatusHandlerOptions>(
+    options,
+    'options',
+    ['containerLimit', 'primitives', 'space'],
+    { owner: 'memoryStatusHandler' },
+  );
   const space =
     givenSpace === undefined ? 2 : validateInteger(givenSpace, 'options.space', { min: 0, max: 10 });
   memoryStatus(statusOptions); // validates the rest now, not on the first request

@@ -104,6 +104,8 @@ export function currentPressure(containerLimitOverride?: number): number {
   );
 }
 
+const STATUS_OPTIONS = ['containerLimit', 'primitives'] as const;
+
 /**
  * Reads the memory health of the process: heap, RSS, external and array-buffer memory, the
  * effective limit (V8's heap limit or the container's, whichever is smaller), a pressure
@@ -116,7 +118,9 @@ export function currentPressure(containerLimitOverride?: number): number {
  * ```
  */
 export function memoryStatus(options?: MemoryStatusOptions): MemoryStatus {
-  const opts = validateOptions<MemoryStatusOptions>(options);
+  const opts = validateOptions<MemoryStatusOptions>(options, 'options', STATUS_OPTIONS, {
+    owner: 'memoryStatus',
+  });
   const override =
     opts.containerLimit === undefined
       ? undefined

@@ -135,7 +135,14 @@ export async function registerMetrics(
   if (typeof reg.registerMetric !== 'function' || typeof reg.removeSingleMetric !== 'function') {
     throw invalidArgType('registry', 'a prom-client Registry', registry);
   }
-  const opts = validateOptions<RegisterMetricsOptions>(options);
+  const opts = validateOptions<RegisterMetricsOptions>(
+    options,
+    'options',
+    ['prefix', 'client', 'containerLimit'],
+    {
+      owner: 'registerMetrics',
+    },
+  );
   const prefix =
     opts.prefix === undefined ? 'leakproof_' : validateString(opts.prefix, 'options.prefix', true);
   if (prefix !== '' && !NAME.test(prefix)) {

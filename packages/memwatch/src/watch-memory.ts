@@ -276,6 +276,19 @@ class Watcher implements MemoryWatcher {
   }
 }
 
+const WATCH_MEMORY_OPTIONS = [
+  'intervalMs',
+  'window',
+  'trendBytesPerSecond',
+  'onTrend',
+  'pressureThreshold',
+  'onPressure',
+  'heapSnapshot',
+  'containerLimit',
+  'pressure',
+  'name',
+] as const;
+
 /**
  * Watches memory in production, without forcing collections: on an unref'd timer it records
  * the heap left after V8's own major collections, and raises `onTrend` when the Theil–Sen
@@ -294,7 +307,9 @@ class Watcher implements MemoryWatcher {
  * ```
  */
 export function watchMemory(options?: WatchMemoryOptions): MemoryWatcher {
-  const opts = validateOptions<WatchMemoryOptions>(options);
+  const opts = validateOptions<WatchMemoryOptions>(options, 'options', WATCH_MEMORY_OPTIONS, {
+    owner: 'watchMemory',
+  });
   // `undefined` means the default; anything else, `null` included, is validated.
   const o: WatcherConfig = {
     intervalMs:

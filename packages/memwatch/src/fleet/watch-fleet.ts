@@ -88,7 +88,7 @@ export interface FleetWatcher extends Disposable {
   dispose(): void;
 }
 
-const KNOWN = new Set([
+const KNOWN = [
   'targets',
   'intervalMs',
   'timeoutMs',
@@ -105,7 +105,7 @@ const KNOWN = new Set([
   'onRound',
   'start',
   'name',
-]);
+] as const;
 
 /** @internal A status URL from what a user typed: a bare origin gets `/status/memory`. */
 export function statusUrl(value: string, name: string): URL {
@@ -207,7 +207,7 @@ class Fleet implements FleetWatcher {
   }
 
   report(options?: { readonly history?: boolean | undefined }): FleetReport {
-    const opts = validateOptions<{ history?: boolean }>(options);
+    const opts = validateOptions<{ history?: boolean }>(options, 'options', ['history'], { owner: 'report' });
     const withHistory = opts.history === true;
     const now = Date.now();
     const services = this.#services
@@ -267,10 +267,15 @@ function optional<T>(value: T | undefined, fallback: T, validate: (v: unknown) =
  * ```
  */
 export function watchFleet(options: WatchFleetOptions): FleetWatcher {
-  const opts = validateObject<Partial<WatchFleetOptions>>(options, 'options');
-  for (const key of Object.keys(opts)) {
-    if (!KNOWN.has(key)) throw invalidArgValue(`options.${key}`, 'a known option of watchFleet', key);
-  }
+  const opts = validateOptions<WatchFleetOptions>(options, 'options', KNOWN, {
+    owner: 'watchFleet',
+    hints: {
+      interval: 'intervalMs',
+      timeout: 'timeoutMs',
+      threshold: 'trendBytesPerSecond',
+      urls: 'targets',
+    },
+  });
   if (!Array.isArray(opts.targets)) throw invalidArgType('options.targets', 'an array', opts.targets);
   if (opts.targets.length === 0) throw invalidArgValue('options.targets', 'a non-empty array', opts.targets);
   if (opts.targets.length > 10_000)
