@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // False alarms: healthy services only, under steady load, watched at the default thresholds
-// for a long run. Every service flagged is a false alarm. Writes results/fleet-false-alarms.json.
+// for a long run. Every service flagged is a false alarm. Writes
+// results/fleet-false-alarms-<rate>rps.json (--rate 0: as fast as it goes, -full-load.json).
 //
 //   pnpm --filter @leakproof/memwatch build
 //   node benchmarks/fleet/false-alarms.mjs [--minutes 30] [--services 3] [--rate 500] [--connections 30] [--interval 5000]
@@ -57,11 +58,19 @@ const out = {
   flagged: result.flagged,
   largestJudgedSlopeBytesPerSecond: Math.round(maxSlope),
   smallestPIncreasing: minP,
+  final: result.report.services.map((s) => ({
+    name: s.name,
+    verdict: s.verdict,
+    samples: s.samples,
+    bytesPerSecond: s.bytesPerSecond === null ? null : Math.round(s.bytesPerSecond),
+    pIncreasing: s.pIncreasing,
+  })),
   finishedAt: new Date().toISOString(),
 };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const name = values.rate === '0' ? 'full-load' : `${values.rate}rps`;
 writeFileSync(
-  new URL('./results/fleet-false-alarms.json', import.meta.url),
+  new URL(`./results/fleet-false-alarms-${name}.json`, import.meta.url),
   `${JSON.stringify(out, null, 2)}\n`,
 );
 console.log(JSON.stringify(out, null, 2));
