@@ -1,13 +1,29 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import v8 from 'node:v8';
 
 /** The heap left after the most recent major collection V8 ran on its own. */
 export interface HeapAfterGc {
-  /** Heap used right after the collection, in bytes. */
+  /** Heap used right after the collection, young generation left out, in bytes. */
   readonly bytes: number;
   /** When it was read, in ms since the epoch. */
   readonly at: number;
   /** Major collections observed since tracking started. */
   readonly count: number;
+}
+
+const YOUNG = new Set(['new_space', 'new_large_object_space']);
+
+/**
+ * @internal The heap in use, young generation left out. A major collection empties the young
+ * generation too, but by the time an observer runs, the program has refilled it with fresh
+ * garbage: under load that is megabytes of noise on a floor that moves by kilobytes.
+ */
+export function oldGenerationUsed(): number {
+  let used = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    if (!YOUNG.has(space.space_name)) used += space.space_used_size;
+  }
+  return used;
 }
 
 // One observer for the whole process, shared by every user (watchers, the status handler, the
@@ -26,7 +42,7 @@ function start(): void {
       if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
         count++;
         // Entries arrive in a batch after the collection: read once per batch, what is left now.
-        latest = { bytes: process.memoryUsage().heapUsed, at: Date.now(), count };
+        latest = { bytes: oldGenerationUsed(), at: Date.now(), count };
       }
     }
   });

@@ -13,6 +13,7 @@ import {
   validateString,
 } from '@leakproof/core';
 import { pressureChannel, trendChannel } from './channels.js';
+import { oldGenerationUsed } from './heap-after-gc.js';
 import { type MemoryStatus, memoryStatus } from './memory-status.js';
 import { type HeapSnapshotOption, takeSnapshot, validateSnapshotOption } from './snapshot.js';
 import { mannKendall, type TrendTest, theilSen } from './statistics.js';
@@ -138,7 +139,8 @@ class Watcher implements MemoryWatcher {
       for (const entry of list.getEntries()) {
         const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
         if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-          this.#lowAfterMajorGc = Math.min(this.#lowAfterMajorGc, process.memoryUsage().heapUsed);
+          // Young generation left out: it refills with fresh garbage before this callback runs.
+          this.#lowAfterMajorGc = Math.min(this.#lowAfterMajorGc, oldGenerationUsed());
         }
       }
     });
