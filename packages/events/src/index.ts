@@ -1,7 +1,6 @@
-import { EventEmitter } from './surface.js';
+import { EventEmitter } from './event-emitter.js';
 
-export { EventEmitterAsyncResource, type EventEmitterAsyncResourceOptions } from './async-resource.js';
-export type { EmitterStats, EventEmitterCallable, EventEmitterOptions } from './emitter.js';
+export type { EventEmitterAsyncResourceOptions, EventEmitterReferencingAsyncResource } from './async-resource.js';
 export { EmitterScope } from './emitter-scope.js';
 export {
   EventBufferOverflowError,
@@ -32,7 +31,8 @@ export {
 } from './node-exports.js';
 export { DEFAULT_HIGH_WATER_MARK, type OnOptions, type OverflowPolicy, on } from './on.js';
 export { type OnceOptions, once } from './once.js';
-export { EventEmitter, type EventEmitterConstructor } from './surface.js';
+export { EventEmitter, EventEmitterAsyncResource, type EventEmitterConstructor } from './event-emitter.js';
+export type { EmitterStats, EventEmitterCallable, EventEmitterOptions } from './prototype.js';
 export type {
   Args,
   DefaultEventMap,
