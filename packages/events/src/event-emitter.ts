@@ -1,5 +1,8 @@
 import NodeEvents, { type EventEmitter as NodeEventEmitter } from 'node:events';
-import { type EventEmitterAsyncResourceOptions, EventEmitterReferencingAsyncResource } from './async-resource.js';
+import {
+  type EventEmitterAsyncResourceOptions,
+  EventEmitterReferencingAsyncResource,
+} from './async-resource.js';
 import { EmitterScope } from './emitter-scope.js';
 import { EventBufferOverflowError, ListenerLimitError, ScopeDisposedError } from './errors.js';
 import { DEFAULT_LISTENER_LIMIT, getDefaultListenerLimit, setDefaultListenerLimit } from './limit.js';
@@ -146,7 +149,12 @@ export class EventEmitterAsyncResource extends EventEmitter {
 
 // The statics live on the constructor in the module that makes it: whoever gets the
 // constructor (a bundler keeping one named export, a subclass) gets them too.
-const value = (v: unknown, enumerable = true) => ({ value: v, writable: true, enumerable, configurable: true });
+const value = (v: unknown, enumerable = true) => ({
+  value: v,
+  writable: true,
+  enumerable,
+  configurable: true,
+});
 const nodeStatics = NodeEvents as unknown as Record<string, unknown>;
 
 Object.defineProperties(EventEmitterFunction, {

@@ -50,7 +50,17 @@ export function describeReceived(value: unknown): string {
   }
 }
 
-const kTypes = ['string', 'function', 'number', 'object', 'Function', 'Object', 'boolean', 'bigint', 'symbol'];
+const kTypes = [
+  'string',
+  'function',
+  'number',
+  'object',
+  'Function',
+  'Object',
+  'boolean',
+  'bigint',
+  'symbol',
+];
 const classRegExp = /^([A-Z][a-z0-9]*)+$/;
 
 function listOf(words: string[], one: string, several: string): string {
@@ -141,7 +151,11 @@ export function nodeOutOfRange(name: string, range: string, received: unknown): 
 }
 
 /** Node's `ERR_INVALID_ARG_VALUE` (`TypeError`): `The property 'name' is invalid. Received value`. */
-export function nodeInvalidArgValue(name: string, value: unknown, reason = 'is invalid'): NodeError<TypeError> {
+export function nodeInvalidArgValue(
+  name: string,
+  value: unknown,
+  reason = 'is invalid',
+): NodeError<TypeError> {
   let inspected = inspect(value);
   if (inspected.length > 128) inspected = `${inspected.slice(0, 128)}...`;
   const type = name.includes('.') ? 'property' : 'argument';

@@ -24,7 +24,7 @@ import { ListenerLimitError, type ListenerSite } from './errors.js';
 import { busyFloor, getDefaultListenerLimit, noteListenerLimit, REGISTER_AT } from './limit.js';
 import type { ScopeOptions } from './listener-scope.js';
 import { validateSignal } from './node-errors.js';
-import type { DefaultEventMap, EventMap, Key, Listener1, ListenerOptions } from './types.js';
+import type { DefaultEventMap, EventMap, Key, kEventMap, Listener1, ListenerOptions } from './types.js';
 
 const NodeEventEmitter = NodeEvents.EventEmitter;
 const nodeProto = NodeEventEmitter.prototype as unknown as Record<string | symbol, Function>;
@@ -453,6 +453,8 @@ export { init };
  * plus a hard listener limit, `{ signal }` on every add, `scope()` and `stats()`.
  */
 export interface EventEmitter<T extends EventMap<T> = DefaultEventMap> extends NodeEventEmitterType<T> {
+  /** The event map, for typing only: no such property exists at run time. */
+  readonly [kEventMap]?: T;
   /** Node's `addListener`; with `{ signal }` the listener goes when the signal aborts. Throws `ERR_LISTENER_LIMIT` when the event is full. */
   addListener<K>(eventName: Key<K, T>, listener: Listener1<K, T>, options?: ListenerOptions): this;
   /** Node's `on`; with `{ signal }` the listener goes when the signal aborts. Throws `ERR_LISTENER_LIMIT` when the event is full. */
