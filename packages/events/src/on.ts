@@ -32,9 +32,9 @@ function validateHighWaterMark(value: unknown): number {
   if (value === undefined) return DEFAULT_HIGH_WATER_MARK;
   if (typeof value !== 'number') throw nodeInvalidArgType('options.highWaterMark', 'number', value);
   if (!Number.isInteger(value)) throw nodeOutOfRange('options.highWaterMark', 'an integer', value);
-  if (value < 1 || value > MAX_ENTRIES) {
-    throw nodeOutOfRange('options.highWaterMark', `>= 1 && <= ${MAX_ENTRIES}`, value);
-  }
+  // Below 1 is Node's misuse, in Node's words; above 2^24 is leakproof's own bound.
+  if (value < 1) throw nodeOutOfRange('options.highWaterMark', `>= 1 && <= ${Number.MAX_SAFE_INTEGER}`, value);
+  if (value > MAX_ENTRIES) throw nodeOutOfRange('options.highWaterMark', `>= 1 && <= ${MAX_ENTRIES}`, value);
   return value;
 }
 
