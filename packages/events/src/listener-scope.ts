@@ -75,7 +75,9 @@ export class ListenerScope extends ScopeBase {
 
 /** The options of `child()`: `parent` is the scope itself. @internal */
 export function childOptions(options: Omit<ScopeOptions, 'parent'> | undefined): ScopeOptions {
-  return options === undefined ? {} : validateOptions<ScopeOptions>(options);
+  return options === undefined
+    ? {}
+    : validateOptions<ScopeOptions>(options, 'options', ['signal', 'name'], { owner: 'scope.child()' });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { createError } from '@leakproof/core';
 
 /**
  * Errors for the misuses `node:events` itself defines, in Node's own words: the same
@@ -167,7 +168,7 @@ export function nodeInvalidArgValue(
 
 /** Node's `ERR_INVALID_THIS` (`TypeError`): `Value of "this" must be of type Type`. */
 export function nodeInvalidThis(type: string): NodeError<TypeError> {
-  return withCode(new TypeError(`Value of "this" must be of type ${type}`), 'ERR_INVALID_THIS');
+  return createError('ERR_INVALID_THIS', { type });
 }
 
 /** Node's `validateAbortSignal`: `undefined` passes; anything but an `AbortSignal` throws Node's error. */

@@ -1,4 +1,11 @@
-import { abortError, invalidArgType, MAX_ENTRIES, onAbort, validateOneOf } from '@leakproof/core';
+import {
+  abortError,
+  invalidArgType,
+  MAX_ENTRIES,
+  onAbort,
+  validateOneOf,
+  validateOptions,
+} from '@leakproof/core';
 import { EventBufferOverflowError } from './errors.js';
 import { nodeInvalidArgType, nodeOutOfRange, validateOptionsObject, validateSignal } from './node-errors.js';
 
@@ -6,6 +13,17 @@ import { nodeInvalidArgType, nodeOutOfRange, validateOptionsObject, validateSign
 export type OverflowPolicy = 'error' | 'drop-oldest' | 'drop-newest';
 
 const POLICIES = ['error', 'drop-oldest', 'drop-newest'] as const;
+// Node's names are all accepted; lowWaterMark has no use here (the buffer never pauses the
+// emitter) but is validated as Node validates it.
+const ON_OPTIONS = [
+  'signal',
+  'close',
+  'highWaterMark',
+  'highWatermark',
+  'lowWaterMark',
+  'lowWatermark',
+  'overflow',
+];
 
 /** The default bound of {@link on}'s buffer. */
 export const DEFAULT_HIGH_WATER_MARK = 1024;
@@ -20,6 +38,10 @@ export interface OnOptions {
   readonly highWaterMark?: number | undefined;
   /** Node's older spelling of `highWaterMark`, accepted as Node accepts it. */
   readonly highWatermark?: number | undefined;
+  /** Node's option, validated as Node does and otherwise unused: the buffer never pauses the emitter. */
+  readonly lowWaterMark?: number | undefined;
+  /** Node's older spelling of `lowWaterMark`. */
+  readonly lowWatermark?: number | undefined;
   /**
    * When the buffer is full: `'error'` ends the iteration with `ERR_EVENT_BUFFER_OVERFLOW`,
    * `'drop-oldest'` discards the oldest buffered event, `'drop-newest'` discards the new one.
@@ -28,13 +50,13 @@ export interface OnOptions {
   readonly overflow?: OverflowPolicy | undefined;
 }
 
-function validateHighWaterMark(value: unknown): number {
+function validateHighWaterMark(value: unknown, name: string): number {
   if (value === undefined) return DEFAULT_HIGH_WATER_MARK;
-  if (typeof value !== 'number') throw nodeInvalidArgType('options.highWaterMark', 'number', value);
-  if (!Number.isInteger(value)) throw nodeOutOfRange('options.highWaterMark', 'an integer', value);
+  if (typeof value !== 'number') throw nodeInvalidArgType(name, 'number', value);
+  if (!Number.isInteger(value)) throw nodeOutOfRange(name, 'an integer', value);
   // Below 1 is Node's misuse, in Node's words; above 2^24 is leakproof's own bound.
-  if (value < 1) throw nodeOutOfRange('options.highWaterMark', `>= 1 && <= ${Number.MAX_SAFE_INTEGER}`, value);
-  if (value > MAX_ENTRIES) throw nodeOutOfRange('options.highWaterMark', `>= 1 && <= ${MAX_ENTRIES}`, value);
+  if (value < 1) throw nodeOutOfRange(name, `>= 1 && <= ${Number.MAX_SAFE_INTEGER}`, value);
+  if (value > MAX_ENTRIES) throw nodeOutOfRange(name, `>= 1 && <= ${MAX_ENTRIES}`, value);
   return value;
 }
 
@@ -73,9 +95,14 @@ export function on(
   // biome-ignore lint/suspicious/noExplicitAny: yields the listener's arguments, as node:events does
 ): AsyncIterableIterator<any[]> & AsyncDisposable {
   const opts = validateOptionsObject<OnOptions>(options) ?? {};
+  validateOptions(opts, 'options', ON_OPTIONS, { owner: 'on()' });
   const signal = validateSignal(opts.signal, 'options.signal');
   if (signal?.aborted) throw abortError(signal);
-  const highWaterMark = validateHighWaterMark(opts.highWaterMark ?? opts.highWatermark);
+  const highWaterMark = validateHighWaterMark(
+    opts.highWaterMark ?? opts.highWatermark,
+    'options.highWaterMark',
+  );
+  validateHighWaterMark(opts.lowWaterMark ?? opts.lowWatermark, 'options.lowWaterMark');
   const overflow: OverflowPolicy =
     opts.overflow === undefined ? 'error' : validateOneOf(opts.overflow, 'options.overflow', POLICIES);
   const close = opts.close ?? [];

@@ -1,5 +1,11 @@
-import { abortError, onAbort, TimeoutError, validateDuration } from '@leakproof/core';
-import { warnRenamedOption } from './deprecation.js';
+import {
+  abortError,
+  createError,
+  onAbort,
+  validateDuration,
+  validateOptions,
+  warnDeprecatedOption,
+} from '@leakproof/core';
 import { nodeInvalidArgType, validateOptionsObject, validateSignal } from './node-errors.js';
 
 /** Options of {@link once}. */
@@ -26,11 +32,13 @@ interface OnceTarget {
   removeEventListener(type: string, listener: Function): void;
 }
 
+const ONCE_OPTIONS = ['signal', 'timeoutMs', 'timeout'];
+
 function timeoutOf(options: OnceOptions | undefined): number | undefined {
   if (options === undefined) return undefined;
   if (options.timeoutMs !== undefined) return validateDuration(options.timeoutMs, 'options.timeoutMs');
   if (options.timeout === undefined) return undefined;
-  warnRenamedOption('once', 'timeout', 'timeoutMs');
+  warnDeprecatedOption('once', 'timeout', 'timeoutMs');
   return validateDuration(options.timeout, 'options.timeout');
 }
 
@@ -53,6 +61,7 @@ export async function once(
   // biome-ignore lint/suspicious/noExplicitAny: resolves with the listener's arguments, as node:events does
 ): Promise<any[]> {
   const opts = validateOptionsObject<OnceOptions>(options);
+  if (opts !== undefined) validateOptions(opts, 'options', ONCE_OPTIONS, { owner: 'once()' });
   const signal = validateSignal(opts?.signal, 'options.signal');
   const timeoutMs = timeoutOf(opts);
   const isEmitter = typeof (emitter as Partial<OnceEmitter> | null)?.on === 'function';
@@ -135,13 +144,7 @@ export async function once(
         if (settled) return;
         settled = true;
         cleanup();
-        reject(
-          new TimeoutError(
-            `Timed out after ${timeoutMs} ms waiting for event ${String(event)}`,
-            timeoutMs,
-            'ERR_ONCE_TIMEOUT',
-          ),
-        );
+        reject(createError('ERR_ONCE_TIMEOUT', { event, timeoutMs }));
       }, timeoutMs);
     }
   });

@@ -32,6 +32,8 @@ export type ScopeStats = {
   readonly disposed: number;
 };
 
+const SCOPE_OPTIONS = ['signal', 'parent', 'name'];
+
 let stateOf: (scope: unknown) => ScopeState | undefined;
 
 function statsOf(state: ScopeState): ScopeStats {
@@ -113,7 +115,7 @@ export abstract class ScopeBase implements Disposable {
 
 function newState(scope: object, options: ScopeOptions | undefined, skipFrames: number): ScopeState {
   if (options === undefined) return createState(scope, undefined, undefined, undefined, skipFrames + 1);
-  const opts = validateOptions<ScopeOptions>(options);
+  const opts = validateOptions<ScopeOptions>(options, 'options', SCOPE_OPTIONS, { owner: 'ListenerScope' });
   const signal = opts.signal === undefined ? undefined : validateAbortSignal(opts.signal, 'options.signal');
   const name = opts.name === undefined ? undefined : validateString(opts.name, 'options.name');
   let parent: ScopeState | undefined;
