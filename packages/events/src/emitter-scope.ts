@@ -1,3 +1,4 @@
+import { invalidArgType } from '@leakproof/core';
 import { childOptions } from './listener-scope.js';
 import { ScopeBase, type ScopeOptions } from './scope/base.js';
 import type { DefaultEventMap, EventMap, Key, Listener1 } from './types.js';
@@ -18,6 +19,10 @@ export class EmitterScope<T extends EventMap<T> = DefaultEventMap> extends Scope
 
   /** Prefer `emitter.scope()`. */
   constructor(emitter: object, options?: ScopeOptions) {
+    const e = emitter as { on?: unknown; removeListener?: unknown } | null;
+    if (typeof e?.on !== 'function' || typeof e.removeListener !== 'function') {
+      throw invalidArgType('emitter', 'an EventEmitter', emitter);
+    }
     super(options, 1);
     this.emitter = emitter;
   }
