@@ -15,7 +15,9 @@ describeAbortContract('once(emitter, event, { signal })', {
     e.emit('ready', 1);
   },
   pending: held,
-  teardown: (e) => e.removeAllListeners(),
+  teardown: (e) => {
+    e.removeAllListeners();
+  },
 });
 
 describeAbortContract('once(eventTarget, event, { signal })', {
@@ -38,7 +40,9 @@ describeAbortContract('on(emitter, event, { signal }): the first value, then bre
     e.emit('data', 1);
   },
   pending: held,
-  teardown: (e) => e.removeAllListeners(),
+  teardown: (e) => {
+    e.removeAllListeners();
+  },
 });
 
 describe('a stopImmediatePropagation() listener ahead of ours on the signal', () => {

@@ -47,6 +47,29 @@ describe('types', () => {
     void [e, typed];
   });
 
+  it("scope listeners are typed from the target's event map, and compile under noImplicitAny", () => {
+    const inventory = new EventEmitter<{ change: [item: { sku: string }, delta: number]; closed: [] }>();
+    const scope = createScope();
+    scope.on(inventory, 'change', (item, delta) => {
+      expectTypeOf(item).toEqualTypeOf<{ sku: string }>();
+      expectTypeOf(delta).toEqualTypeOf<number>();
+    });
+    scope.once(inventory, 'closed', () => {});
+    // @ts-expect-error unknown event of a typed emitter
+    scope.on(inventory, 'nope', () => {});
+    // @ts-expect-error wrong parameter type
+    scope.on(inventory, 'change', (item: number) => void item);
+    class Store extends EventEmitter<{ saved: [key: string] }> {}
+    scope.on(new Store(), 'saved', (key) => expectTypeOf(key).toEqualTypeOf<string>());
+    const nodeTyped = null as unknown as NodeEventEmitter<{ tick: [n: number] }>;
+    if (nodeTyped !== null) scope.on(nodeTyped, 'tick', (n) => expectTypeOf(n).toEqualTypeOf<number>());
+    scope.on(new AbortController().signal, 'abort', (event) => expectTypeOf(event).toEqualTypeOf<Event>());
+    scope.on(new EventTarget(), 'x', { handleEvent: (event) => expectTypeOf(event).toEqualTypeOf<Event>() });
+    // Untyped emitters (streams, sockets, plain EventEmitter) take any listener.
+    scope.on(new EventEmitter(), 'anything', (a: string, b: number) => void [a, b]);
+    scope.dispose();
+  });
+
   it('statics and helpers are typed', () => {
     expectTypeOf(EventEmitter.once).returns.resolves.toBeArray();
     expectTypeOf(EventEmitter.createScope).returns.toEqualTypeOf<ListenerScope>();
