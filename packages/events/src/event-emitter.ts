@@ -88,6 +88,21 @@ export const EventEmitter = EventEmitterFunction as unknown as EventEmitterConst
 /** A leakproof emitter instance, typed by its event map. */
 export type EventEmitter<T extends EventMap<T> = DefaultEventMap> = EventEmitterInstance<T>;
 
+let invalidThis: boolean | undefined;
+
+/** Whether this Node's own `EventEmitterAsyncResource` answers a wrong `this` with ERR_INVALID_THIS (asked once, on first need). */
+function nodeThrowsInvalidThis(): boolean {
+  if (invalidThis === undefined) {
+    try {
+      Reflect.get(NodeEvents.EventEmitterAsyncResource.prototype, 'asyncId', {});
+      invalidThis = true;
+    } catch (error) {
+      invalidThis = (error as { code?: unknown } | null)?.code === 'ERR_INVALID_THIS';
+    }
+  }
+  return invalidThis;
+}
+
 /**
  * Node's `EventEmitterAsyncResource` on the leakproof emitter: listeners run in the
  * emitter's async context, with the listener limit, `{ signal }` and scopes.
@@ -138,12 +153,13 @@ export class EventEmitterAsyncResource extends EventEmitter {
     return EventEmitterAsyncResource.#resourceOf(this);
   }
 
-  // Node's brand check: a `this` that is not one of these throws ERR_INVALID_THIS.
+  // A `this` that is not one of these fails as the running Node's class fails: Node 20 and
+  // 22 throw ERR_INVALID_THIS, Node 24 lets the private field read throw its TypeError.
   static #resourceOf(target: unknown): EventEmitterReferencingAsyncResource<EventEmitterAsyncResource> {
-    if (typeof target !== 'object' || target === null || !(#asyncResource in target)) {
-      throw nodeInvalidThis('EventEmitterAsyncResource');
-    }
-    return target.#asyncResource;
+    if (typeof target === 'object' && target !== null && #asyncResource in target)
+      return target.#asyncResource;
+    if (nodeThrowsInvalidThis()) throw nodeInvalidThis('EventEmitterAsyncResource');
+    return (target as EventEmitterAsyncResource).#asyncResource;
   }
 }
 

@@ -361,6 +361,7 @@ function dispose(this: Emitter & { removeAllListeners(): unknown }): void {
  * `name`; a named emitter registers (weakly) in core's registry as kind `'emitter'` at once.
  */
 function init(this: Emitter, opts?: EventEmitterOptions): void {
+  if (nodeProto.emit !== syncedEmit) followNodeEmit();
   let limit = 0;
   let name: string | undefined;
   if (opts !== null && typeof opts === 'object') {
@@ -388,12 +389,15 @@ function init(this: Emitter, opts?: EventEmitterOptions): void {
 // property (mixins such as `Object.assign(obj, EventEmitter.prototype)` copy them all),
 // and inherits from Node's so `instanceof` Node's EventEmitter holds.
 //
-// The methods leakproof does not replace (emit, listeners, eventNames, setMaxListeners, ...)
-// are accessors that read Node's prototype at call time: whatever patches
-// `require('node:events').prototype` later — `require('domain')`, an APM agent wrapping
-// `emit` — reaches leakproof emitters too, and until then `proto.emit` is Node's very function.
-// Assigning one (on the prototype, an instance or a mixin target) stores a plain value, as
-// it would on Node's prototype.
+// The methods leakproof does not replace follow Node's prototype, so whatever patches
+// `require('node:events').EventEmitter.prototype` after this module loaded —
+// `require('domain')`, an APM agent wrapping `emit` — reaches leakproof emitters too:
+// - `emit` is a plain data property holding Node's current function: an accessor would cost
+//   every emit a getter call where call sites see many classes (10-20% measured). It is
+//   re-read from Node's prototype whenever an emitter is constructed (one comparison), and
+//   only while nobody assigned leakproof's own `emit`.
+// - the others (listeners, eventNames, setMaxListeners, ...) are accessors that read Node's
+//   prototype at call time; assigning one stores a plain value, as on Node's prototype.
 export const proto = Object.create(nodeProto) as Record<string | symbol, unknown>;
 function forward(key: string): PropertyDescriptor {
   return {
@@ -412,9 +416,21 @@ function forward(key: string): PropertyDescriptor {
 for (const key of Reflect.ownKeys(nodeProto)) {
   if (key === 'constructor' || typeof key === 'symbol') continue;
   const descriptor = Object.getOwnPropertyDescriptor(nodeProto, key)!;
-  // Node's data defaults (_events, _eventsCount, _maxListeners) are copied as they are.
-  Object.defineProperty(proto, key, typeof descriptor.value === 'function' ? forward(key) : descriptor);
+  // Node's data defaults (_events, _eventsCount, _maxListeners) and emit are copied as they are.
+  const plain = typeof descriptor.value !== 'function' || key === 'emit';
+  Object.defineProperty(proto, key, plain ? descriptor : forward(key));
 }
+
+let syncedEmit = nodeProto.emit;
+
+/** Takes up a replaced `node:events` `emit`, unless leakproof's own was assigned since. */
+function followNodeEmit(): void {
+  const current = nodeProto.emit;
+  if (current === syncedEmit) return;
+  if (proto.emit === syncedEmit) proto.emit = current;
+  syncedEmit = current;
+}
+
 const overrides: Record<string, Function> = {
   addListener,
   on: addListener,

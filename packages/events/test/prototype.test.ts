@@ -23,7 +23,7 @@ describe("the prototype follows Node's", () => {
     expect(Object.keys(ourProto)).toEqual(expect.arrayContaining(Object.keys(nodeProto)));
   });
 
-  it("an emit wrapper installed on node:events' prototype after load wraps leakproof emitters too", () => {
+  it("an emit wrapper installed on node:events' prototype after load wraps leakproof emitters from the next construction", () => {
     const original = nodeProto.emit!;
     const seen: unknown[] = [];
     nodeProto.emit = function (this: unknown, ...args: unknown[]) {
@@ -42,7 +42,41 @@ describe("the prototype follows Node's", () => {
     } finally {
       nodeProto.emit = original;
     }
+    new EventEmitter();
     expect(ourProto.emit).toBe(original);
+  });
+
+  it("methods other than emit are read from Node's prototype at call time", () => {
+    const original = nodeProto.eventNames!;
+    const wrapped = function (this: unknown) {
+      return ['wrapped', ...(original.call(this) as unknown[])];
+    };
+    nodeProto.eventNames = wrapped;
+    try {
+      expect(ourProto.eventNames).toBe(wrapped);
+    } finally {
+      nodeProto.eventNames = original;
+    }
+    expect(ourProto.eventNames).toBe(original);
+  });
+
+  it('an emit assigned on the leakproof prototype is kept over a later node:events patch', () => {
+    const original = nodeProto.emit!;
+    const mine = function (this: unknown, ...args: unknown[]) {
+      return original.apply(this, args);
+    };
+    const theirs = function (this: unknown, ...args: unknown[]) {
+      return original.apply(this, args);
+    };
+    ourProto.emit = mine;
+    nodeProto.emit = theirs;
+    try {
+      new EventEmitter();
+      expect(ourProto.emit).toBe(mine);
+    } finally {
+      nodeProto.emit = original;
+      ourProto.emit = original;
+    }
   });
 
   it('assigning a method on an instance, on the prototype or on a mixin target stores a plain value', () => {
