@@ -35,6 +35,15 @@ const impls = [
     return e;
   });
   for (let i = 0; i < 20_000; i++) shapes[i % shapes.length].emit('tick', i);
+  // The same for Node's add and remove paths (leakproof's on/off end in them too).
+  const noop = () => {};
+  for (let i = 0; i < 20_000; i++) {
+    const e = shapes[i % shapes.length];
+    e.on('warm', noop);
+    e.off('warm', noop);
+    e.once('warm', noop);
+    e.emit('warm');
+  }
 }
 
 // Each candidate's operation is compiled on its own (new Function) so its call sites see
