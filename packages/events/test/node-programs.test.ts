@@ -136,7 +136,8 @@ describe("behaviours from Node's test programs", () => {
           if (ids.has(id)) log.push('destroy');
         },
       }).enable();
-      class Foo extends m.EventEmitterAsyncResource {}
+      const Base = m.EventEmitterAsyncResource as new (options?: unknown) => Impl;
+      class Foo extends Base {}
       const foo = new Foo();
       foo.on('someEvent', () => log.push('listener'));
       foo.emit('someEvent');
