@@ -1,6 +1,13 @@
 import type { EventEmitter as NodeEventEmitter } from 'node:events';
-import { createScope, type EmitterScope, EventEmitter, type ListenerScope } from '@leakproof/events';
-import { describe, expectTypeOf, it } from 'vitest';
+import {
+  createScope,
+  type EmitterScope,
+  EventEmitter,
+  type ListenerScope,
+  on,
+  once,
+} from '@leakproof/events';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 
 interface Order {
   id: string;
@@ -68,6 +75,29 @@ describe('types', () => {
     // Untyped emitters (streams, sockets, plain EventEmitter) take any listener.
     scope.on(new EventEmitter(), 'anything', (a: string, b: number) => void [a, b]);
     scope.dispose();
+  });
+
+  it('every optional option accepts an explicit undefined (exactOptionalPropertyTypes)', async () => {
+    const maybe = undefined as number | undefined;
+    const signal = undefined as AbortSignal | undefined;
+    const e = new EventEmitter({ listenerLimit: maybe, name: undefined, captureRejections: undefined });
+    e.on('x', () => {}, { signal });
+    const scope = createScope({ signal, name: undefined, parent: undefined });
+    scope.child({ signal, name: undefined }).dispose();
+    e.scope({ signal }).dispose();
+    on(e, 'x', { signal, highWaterMark: maybe, overflow: undefined, close: undefined }).return?.();
+    setTimeout(() => e.emit('y'), 1);
+    await once(e, 'y', { signal, timeoutMs: maybe });
+    scope.dispose();
+  });
+
+  it('the constructor ignores option keys it does not know, as node:events does (subclass options)', () => {
+    class Store extends EventEmitter {
+      constructor(readonly options: { path: string; captureRejections?: boolean }) {
+        super(options);
+      }
+    }
+    expect(new Store({ path: '/data' }).options.path).toBe('/data');
   });
 
   it('statics and helpers are typed', () => {
