@@ -1,5 +1,5 @@
 import { leaseReleasedError } from './errors.js';
-import { BORROWED, type Slot } from './slot.js';
+import { BORROWED, type Slot } from './slots.js';
 
 /** How a lease hands its slot back; bound once per pool. Returns the destroy's completion when destroying. */
 export type SettleLease<T> = (slot: Slot<T>, id: number, destroy: boolean, reason: unknown) => Promise<void>;

@@ -76,12 +76,22 @@ export interface PoolOptions {
   readonly destroyTimeoutMs?: number | undefined;
   /** Bound on one `factory.validate` call; a hung validate counts as invalid. @default 5000 */
   readonly validateTimeoutMs?: number | undefined;
-  /** An idle resource beyond `min` is destroyed after this long unused (`Infinity`: never). @default 30000 */
+  /**
+   * The soft idle timeout: an idle resource beyond `min` is destroyed after this long unused
+   * (`0`: as soon as it is idle; `Infinity`: never). Resources kept for `min` stay. @default 30000
+   */
   readonly idleTimeoutMs?: number | undefined;
+  /**
+   * The hard idle timeout: an idle resource is destroyed after this long unused even below
+   * `min`, which is then refilled with fresh ones (how stale connections get recycled).
+   * From 1 ms. @default Infinity (off)
+   */
+  readonly hardIdleTimeoutMs?: number | undefined;
   /**
    * A resource is retired after this long (idle ones at once, borrowed ones on release). Each
    * resource's lifetime is shortened by up to 10% at random so they do not all expire together.
-   * @default Infinity
+   * From 1 ms; a resource whose lifetime ran out while it was being created still serves one
+   * lease. @default Infinity
    */
   readonly maxLifetimeMs?: number | undefined;
   /** A resource is destroyed after this many leases. @default Infinity */
@@ -120,6 +130,7 @@ export interface ResolvedOptions {
   readonly destroyTimeoutMs: number;
   readonly validateTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  readonly hardIdleTimeoutMs: number;
   readonly maxLifetimeMs: number;
   readonly maxUses: number;
   readonly validateOnBorrow: boolean;
@@ -143,6 +154,7 @@ const OPTION_NAMES = new Set([
   'destroyTimeoutMs',
   'validateTimeoutMs',
   'idleTimeoutMs',
+  'hardIdleTimeoutMs',
   'maxLifetimeMs',
   'maxUses',
   'validateOnBorrow',
@@ -171,8 +183,8 @@ function rejectUnknown(object: object, known: Set<string>, prefix: string): void
   }
 }
 
-function duration(value: unknown, name: string, fallback: number): number {
-  return value === undefined ? fallback : validateDuration(value, name, { allowInfinity: true });
+function duration(value: unknown, name: string, fallback: number, min = 0): number {
+  return value === undefined ? fallback : validateDuration(value, name, { allowInfinity: true, min });
 }
 
 /** Validates a factory: an object with `create` and `destroy`, and optionally `validate`. */
@@ -247,7 +259,13 @@ export function resolveOptions(options: unknown, hasValidate: boolean): Resolved
     destroyTimeoutMs: duration(o.destroyTimeoutMs, 'options.destroyTimeoutMs', 5_000),
     validateTimeoutMs: duration(o.validateTimeoutMs, 'options.validateTimeoutMs', 5_000),
     idleTimeoutMs: duration(o.idleTimeoutMs, 'options.idleTimeoutMs', 30_000),
-    maxLifetimeMs: duration(o.maxLifetimeMs, 'options.maxLifetimeMs', Number.POSITIVE_INFINITY),
+    hardIdleTimeoutMs: duration(
+      o.hardIdleTimeoutMs,
+      'options.hardIdleTimeoutMs',
+      Number.POSITIVE_INFINITY,
+      1,
+    ),
+    maxLifetimeMs: duration(o.maxLifetimeMs, 'options.maxLifetimeMs', Number.POSITIVE_INFINITY, 1),
     maxUses,
     validateOnBorrow,
     validateOnReturn,
