@@ -336,7 +336,7 @@ export class Pool<T> implements AsyncDisposable {
   }
 
   #lend(slot: Slot<T>, stack: string | undefined): Lease<T> {
-    this.#slots.move(slot, BORROWED);
+    this.#slots.lend(slot);
     const id = ++slot.uses;
     this.#slots.totals.acquired++;
     const lease = new Lease(this.#settle, slot, id);
