@@ -26,7 +26,7 @@ class ResourceFactory {
   }
 }
 
-function stopPool(pool: Pool<unknown>): Promise<void> {
+function stopPool<T>(pool: Pool<T>): Promise<void> {
   return pool.drain().then(() => pool.clear());
 }
 
