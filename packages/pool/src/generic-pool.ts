@@ -17,6 +17,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
+  createError,
   describeValue,
   emitLeakproofWarning,
   invalidArgType,
@@ -24,7 +25,7 @@ import {
   MAX_ENTRIES,
   MAX_TIMER_MS,
   onAbort,
-  TimeoutError,
+  type TimeoutError,
 } from '@leakproof/core';
 import type { Lease } from './lease.js';
 import { MAX_PRIORITY_RANGE, type PoolOptions, resolveOptions } from './options.js';
@@ -216,33 +217,32 @@ function toPoolOptions(opts: unknown, hasValidate: boolean): Coerced {
 // generic-pool's messages, with leakproof's codes (and `timeoutMs`, `cause`) on the errors.
 
 function draining(): LeakproofError {
-  return new LeakproofError('ERR_POOL_CLOSED', 'pool is draining and cannot accept work');
+  return createError('ERR_POOL_CLOSED', { pool: '', genericPool: true });
 }
 
 function notInPool(): LeakproofError {
-  return new LeakproofError('ERR_POOL_NOT_BORROWED', 'Resource not currently part of this pool');
+  return createError('ERR_POOL_NOT_BORROWED');
 }
 
 /** The core pool's rejection in generic-pool's words. */
 function inGenericPoolWords(error: unknown): unknown {
   if (!(error instanceof LeakproofError)) return error;
-  const cause = error.cause === undefined ? undefined : { cause: error.cause };
+  const options = error.cause === undefined ? undefined : { cause: error.cause };
   switch (error.code) {
-    case 'ERR_POOL_TIMEOUT':
-      return new TimeoutError(
-        'ResourceRequest timed out',
-        (error as TimeoutError).timeoutMs,
+    case 'ERR_POOL_TIMEOUT': {
+      const timeoutMs = (error as TimeoutError).timeoutMs;
+      return createError(
         'ERR_POOL_TIMEOUT',
-        cause,
+        { pool: '', timeoutMs, failing: false, genericPool: true },
+        options,
       );
-    case 'ERR_POOL_DESTROY_TIMEOUT':
-      return new TimeoutError(
-        'destroy timed out',
-        (error as TimeoutError).timeoutMs,
-        'ERR_POOL_DESTROY_TIMEOUT',
-      );
+    }
+    case 'ERR_POOL_DESTROY_TIMEOUT': {
+      const timeoutMs = (error as TimeoutError).timeoutMs;
+      return createError('ERR_POOL_DESTROY_TIMEOUT', { pool: '', timeoutMs, genericPool: true }, options);
+    }
     case 'ERR_POOL_BUSY':
-      return new LeakproofError('ERR_POOL_BUSY', 'max waitingClients count exceeded');
+      return createError('ERR_POOL_BUSY', { pool: '', waiting: 0, genericPool: true });
     case 'ERR_POOL_CLOSED':
       return draining();
     default:

@@ -1,4 +1,4 @@
-import { leaseReleasedError } from './errors.js';
+import { createError } from '@leakproof/core';
 import { BORROWED, type Slot } from './slots.js';
 
 /** How a lease hands its slot back; bound once per pool. Returns the destroy's completion when destroying. */
@@ -37,7 +37,8 @@ export class Lease<T> implements AsyncDisposable {
   /** The borrowed resource. Throws `ERR_LEASE_RELEASED` once the lease has ended. */
   get resource(): T {
     const slot = this.#slot;
-    if (this.#ended || slot.uses !== this.#id || slot.state !== BORROWED) throw leaseReleasedError();
+    if (this.#ended || slot.uses !== this.#id || slot.state !== BORROWED)
+      throw createError('ERR_LEASE_RELEASED');
     return slot.resource;
   }
 

@@ -3,8 +3,7 @@
 // step is a `Within`; the ones an acquire is waiting for keep the process alive while it
 // waits, the others never do.
 
-import { diagnosticsChannel, emitLeakproofWarning, publish } from '@leakproof/core';
-import { factoryTimeoutError } from './errors.js';
+import { createError, diagnosticsChannel, emitLeakproofWarning, publish } from '@leakproof/core';
 import type { PoolFactory, ResolvedOptions } from './options.js';
 import { Within } from './settle-within.js';
 import { DESTROYING, GONE, type Slot, type Slots, VALIDATING } from './slots.js';
@@ -112,7 +111,7 @@ export class Maker<T> {
     const step = new Within(
       ms,
       () => {
-        const error = factoryTimeoutError(this.#host.name, 'create', ms);
+        const error = createError('ERR_POOL_CREATE_TIMEOUT', { pool: this.#host.name, timeoutMs: ms });
         controller.abort(error);
         this.#createFailed(slot, step, error);
       },
@@ -233,7 +232,7 @@ export class Maker<T> {
     };
     const step = new Within(
       ms,
-      () => end(factoryTimeoutError(this.#host.name, 'destroy', ms)),
+      () => end(createError('ERR_POOL_DESTROY_TIMEOUT', { pool: this.#host.name, timeoutMs: ms })),
       this.#closing,
     );
     slot.step = step;

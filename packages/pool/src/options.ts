@@ -9,6 +9,7 @@ import {
   validateNumber,
   validateObject,
   validateOneOf,
+  validateOptions,
   validatePositiveInteger,
   validateString,
 } from '@leakproof/core';
@@ -50,11 +51,11 @@ export interface CreateContext {
 /** Backoff between failed creates: exponential, with jitter, never a hot loop. */
 export interface CreateRetryOptions {
   /** Delay after the first failure. @default 100 */
-  readonly minDelayMs?: number;
+  readonly minDelayMs?: number | undefined;
   /** The longest delay. @default 10000 */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /** Growth per consecutive failure. @default 2 */
-  readonly factor?: number;
+  readonly factor?: number | undefined;
 }
 
 /** Options of {@link createPool}. Only `max` is required; every other default is safe untuned. */
@@ -145,7 +146,7 @@ export interface ResolvedOptions {
   readonly name: string | undefined;
 }
 
-const OPTION_NAMES = new Set([
+const OPTION_NAMES = [
   'max',
   'min',
   'maxWaiting',
@@ -165,23 +166,24 @@ const OPTION_NAMES = new Set([
   'destroyOnError',
   'priorityRange',
   'name',
-]);
-const RETRY_NAMES = new Set(['minDelayMs', 'maxDelayMs', 'factor']);
+] as const;
+const RETRY_NAMES = ['minDelayMs', 'maxDelayMs', 'factor'] as const;
+
+/** generic-pool's names, for the did-you-mean of an unknown option (beside core's own hints). */
+const GENERIC_POOL_HINTS: Readonly<Record<string, string>> = {
+  // generic-pool's idleTimeoutMillis evicts below min: the hard one.
+  idleTimeoutMillis: 'hardIdleTimeoutMs',
+  softIdleTimeoutMillis: 'idleTimeoutMs',
+  testOnReturn: 'validateOnReturn',
+  evictionRunIntervalMillis: 'it is not needed: each idle resource is evicted when its timeout is due',
+  numTestsPerEvictionRun: 'it is not needed: each idle resource is evicted when its timeout is due',
+  autostart: 'it is not needed: `min` resources are created at once',
+  maxTries: 'failed creates are retried with backoff (`options.createRetry`) until `acquireTimeoutMs`',
+  Promise: 'it is not needed: native promises are used',
+};
 
 /** The most priority levels an acquire may use. */
 export const MAX_PRIORITY_RANGE = 1000;
-
-function rejectUnknown(object: object, known: Set<string>, prefix: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.has(key)) {
-      throw invalidArgValue(
-        `${prefix}.${key}`,
-        `a known option (${[...known].join(', ')})`,
-        (object as Record<string, unknown>)[key],
-      );
-    }
-  }
-}
 
 function duration(value: unknown, name: string, fallback: number, min = 0): number {
   return value === undefined ? fallback : validateDuration(value, name, { allowInfinity: true, min });
@@ -198,8 +200,9 @@ export function validateFactory<T>(factory: unknown): PoolFactory<T> {
 
 /** Validates every option eagerly and fills in the defaults. */
 export function resolveOptions(options: unknown, hasValidate: boolean): ResolvedOptions {
+  const check = { owner: 'createPool', hints: GENERIC_POOL_HINTS };
   const o = validateObject<Record<string, unknown>>(options, 'options');
-  rejectUnknown(o, OPTION_NAMES, 'options');
+  validateOptions(o, 'options', OPTION_NAMES, check);
   if (o.max === undefined) throw invalidArgValue('options.max', 'set (a pool needs a bound)', o.max);
   const max = validatePositiveInteger(o.max, 'options.max');
   const min = o.min === undefined ? 0 : validateInteger(o.min, 'options.min', { min: 0, max });
@@ -232,8 +235,12 @@ export function resolveOptions(options: unknown, hasValidate: boolean): Resolved
   let maxDelayMs = 10_000;
   let factor = 2;
   if (o.createRetry !== undefined) {
-    const r = validateObject<Record<string, unknown>>(o.createRetry, 'options.createRetry');
-    rejectUnknown(r, RETRY_NAMES, 'options.createRetry');
+    const r = validateOptions<Record<string, unknown>>(
+      o.createRetry,
+      'options.createRetry',
+      RETRY_NAMES,
+      check,
+    );
     if (r.minDelayMs !== undefined)
       minDelayMs = validateDuration(r.minDelayMs, 'options.createRetry.minDelayMs', { min: 1 });
     if (r.maxDelayMs !== undefined)

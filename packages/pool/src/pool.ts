@@ -1,6 +1,7 @@
 import {
   abortError,
   captureStack,
+  createError,
   diagnosticsChannel,
   isStackCaptureEnabled,
   publish,
@@ -14,7 +15,6 @@ import {
   validateObject,
   validateOptions,
 } from '@leakproof/core';
-import { acquireTimeoutError, poolBusyError, poolClosedError } from './errors.js';
 import { Housekeeper } from './housekeeping.js';
 import { Lease, type SettleLease } from './lease.js';
 import { Maker, type PoolHooks } from './making.js';
@@ -210,7 +210,7 @@ export class Pool<T> implements AsyncDisposable {
    * error when a create fails first, or `ERR_POOL_CLOSED`.
    */
   ready(): Promise<void> {
-    if (this.#closed) return Promise.reject(poolClosedError(this.name));
+    if (this.#closed) return Promise.reject(createError('ERR_POOL_CLOSED', { pool: this.name }));
     if (this.#slots.existing >= this.min) return RESOLVED;
     return new Promise<void>((resolve, reject) => {
       this.#readyWaiters.push({ resolve, reject });
@@ -296,7 +296,7 @@ export class Pool<T> implements AsyncDisposable {
         return Promise.reject(error);
       }
     }
-    if (this.#closed) return Promise.reject(poolClosedError(this.name));
+    if (this.#closed) return Promise.reject(createError('ERR_POOL_CLOSED', { pool: this.name }));
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const stack = this.#captureForLeaks
       ? captureStack(skip, true)
@@ -312,7 +312,7 @@ export class Pool<T> implements AsyncDisposable {
     // At most `maxWaiting` wait for a resource to come back, plus one per resource that may
     // still be created: the bound holds whether creates succeed or keep failing.
     if (waiters.size >= this.#o.maxWaiting + this.max - this.#slots.live) {
-      return Promise.reject(poolBusyError(this.name, waiters.size));
+      return Promise.reject(createError('ERR_POOL_BUSY', { pool: this.name, waiting: waiters.size }));
     }
     return new Promise<Lease<T>>((resolve, reject) => {
       waiters.add(resolve, reject, priority, stack, timeoutMs, signal);
@@ -324,7 +324,11 @@ export class Pool<T> implements AsyncDisposable {
     this.#slots.totals.acquireTimeouts++;
     const cause = this.#maker.failures > 0 ? this.#maker.lastCreateError : undefined;
     publish(channels.acquireTimeout, () => ({ pool: this.name, timeoutMs, cause }));
-    return acquireTimeoutError(this.name, timeoutMs, cause);
+    return createError(
+      'ERR_POOL_TIMEOUT',
+      { pool: this.name, timeoutMs, failing: cause !== undefined },
+      cause === undefined ? undefined : { cause },
+    );
   }
 
   /** Hands a slot to the next waiter; false (the slot untouched) when nobody is waiting. */
@@ -488,7 +492,7 @@ export class Pool<T> implements AsyncDisposable {
   }
 
   async #shutdown(timeoutMs: number): Promise<void> {
-    const closed = poolClosedError(this.name);
+    const closed = createError('ERR_POOL_CLOSED', { pool: this.name });
     this.#waiters.rejectAll(closed);
     const ready = this.#readyWaiters;
     this.#readyWaiters = [];
