@@ -29,6 +29,13 @@ export class Lease<T> implements AsyncDisposable {
 
   /** @internal Leases are made by the pool only. */
   constructor(settle: SettleLease<T>, slot: Slot<T>, id: number) {
+    if (typeof settle !== 'function') {
+      throw createError('ERR_INVALID_ARG_TYPE', {
+        name: 'settle',
+        expected: "the pool's (leases are made by `pool.acquire()` only)",
+        actual: settle,
+      });
+    }
     this.#settle = settle;
     this.#slot = slot;
     this.#id = id;
