@@ -101,6 +101,32 @@ describe.each(implementations)('%s', (_name, createPool) => {
     expect(calls.destroy).toBe(2);
   });
 
+  it.each<[string, Record<string, unknown>]>([
+    ['malformed', { min: 'asf', max: [] }],
+    ['min above max', { min: 5, max: 3 }],
+    ['strings', { min: '2', max: '7' }],
+    ['fractions', { min: 1.7, max: 2.9 }],
+    ['zero and null', { min: null, max: 0 }],
+    ['negative max', { max: -4 }],
+    ['far too large min', { min: 1e9, max: 4 }],
+  ])('reads max and min as generic-pool does: %s', async (_label, opts) => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const { factory } = counting();
+    const pool = createPool(factory, { ...opts, autostart: false } as Opts);
+    const reference = genericPool.createPool(
+      factory as genericPool.Factory<Res>,
+      {
+        ...opts,
+        autostart: false,
+      } as genericPool.Options,
+    );
+    expect({ max: pool.max, min: pool.min }).toEqual({ max: reference.max, min: reference.min });
+    vi.restoreAllMocks();
+    await shutdown(pool);
+    await reference.drain();
+    await reference.clear();
+  });
+
   it.each([true, false])('fifo: %s decides which idle resource comes next', async (fifo) => {
     const { factory } = counting();
     const pool = createPool(factory, { max: 2, fifo });
