@@ -418,6 +418,8 @@ export class Pool<T> implements AsyncDisposable {
     if (this.#closed) return;
     const waiters = this.#waiters;
     const slots = this.#slots;
+    // Nothing idle to hand out and no room to create: the common case of a busy pool.
+    if (slots.idle === 0 && slots.live >= this.max) return;
     if (this.#o.validateOnBorrow) {
       while (waiters.size > slots.validating) {
         const slot = this.#takeIdle();
@@ -443,6 +445,7 @@ export class Pool<T> implements AsyncDisposable {
     const forWaiters = waiters.size - slots.validating - slots.creating - slots.idle;
     const forMin = this.min - slots.live;
     let wanted = Math.max(forWaiters, forMin);
+    if (wanted <= 0 || slots.live >= this.max) return;
     const maker = this.#maker;
     while (wanted > 0 && maker.canCreate()) {
       maker.create();

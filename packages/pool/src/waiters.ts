@@ -105,13 +105,12 @@ export class Waiters<T> {
    * signal has aborted is rejected on the way, never returned.
    */
   shift(): Waiter<T> | undefined {
+    const levels = this.#levels;
     while (this.size > 0) {
       let waiter: Waiter<T> | undefined;
-      for (const level of this.#levels) {
-        if (level.head !== undefined) {
-          waiter = level.head;
-          break;
-        }
+      for (let i = 0; i < levels.length; i++) {
+        waiter = levels[i]!.head;
+        if (waiter !== undefined) break;
       }
       if (waiter === undefined) return undefined;
       if (waiter.signal?.aborted === true) {
