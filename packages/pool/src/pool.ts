@@ -12,7 +12,6 @@ import {
   validateDuration,
   validateFunction,
   validateInteger,
-  validateObject,
   validateOptions,
 } from '@leakproof/core';
 import { Housekeeper } from './housekeeping.js';
@@ -82,6 +81,9 @@ interface Deferred {
 }
 
 const noop = (): void => {};
+const ACQUIRE_OPTIONS = ['signal', 'timeoutMs', 'priority'] as const;
+const USE_OPTIONS = [...ACQUIRE_OPTIONS, 'destroyOnError'] as const;
+const CLOSE_OPTIONS = ['timeoutMs'] as const;
 const RESOLVED = Promise.resolve();
 
 const channels = {
@@ -173,7 +175,7 @@ export class Pool<T> implements AsyncDisposable {
    * ```
    */
   acquire(options?: AcquireOptions): Promise<Lease<T>> {
-    return this.#acquire(options, 2);
+    return this.#acquire(options, ACQUIRE_OPTIONS, 2);
   }
 
   /**
@@ -192,7 +194,7 @@ export class Pool<T> implements AsyncDisposable {
       options?.destroyOnError === undefined
         ? this.#o.destroyOnError
         : validateBoolean(options.destroyOnError, 'options.destroyOnError');
-    const lease = await this.#acquire(options, 2);
+    const lease = await this.#acquire(options, USE_OPTIONS, 2);
     let result: Awaited<R>;
     try {
       result = await fn(lease.resource);
@@ -258,7 +260,7 @@ export class Pool<T> implements AsyncDisposable {
    */
   close(options?: CloseOptions): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    const o = validateOptions<CloseOptions>(options);
+    const o = validateOptions<CloseOptions>(options, 'options', CLOSE_OPTIONS, { owner: 'close' });
     const timeoutMs =
       o.timeoutMs === undefined
         ? 10_000
@@ -275,13 +277,13 @@ export class Pool<T> implements AsyncDisposable {
 
   // ---- acquiring -------------------------------------------------------------------------
 
-  #acquire(options: AcquireOptions | undefined, skip: number): Promise<Lease<T>> {
+  #acquire(options: AcquireOptions | undefined, known: readonly string[], skip: number): Promise<Lease<T>> {
     let timeoutMs = this.#o.acquireTimeoutMs;
     let priority = 0;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
       try {
-        validateObject(options, 'options');
+        validateOptions(options, 'options', known, { owner: known === USE_OPTIONS ? 'use' : 'acquire' });
         if (options.signal !== undefined) signal = validateAbortSignal(options.signal, 'options.signal');
         if (options.timeoutMs !== undefined) {
           timeoutMs = validateDuration(options.timeoutMs, 'options.timeoutMs', { allowInfinity: true });

@@ -138,3 +138,24 @@ describe('hooks and signals cannot corrupt the counts', () => {
     expect(pool.stats()).toMatchObject({ size: 0, borrowed: 0, pending: 0, validating: 0 });
   });
 });
+
+describe('options of acquire, use and close', () => {
+  it('reject unknown keys with a hint, before anything is queued', async () => {
+    const c = controlledFactory();
+    const pool = createPool(c.factory, { max: 1 });
+    await expect(pool.acquire({ timeout: 100 } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('use `options.timeoutMs`'),
+    });
+    await expect(pool.use(() => 1, { destroyOnErr: true } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('`options.destroyOnError`'),
+    });
+    expect(await pool.use(() => 2, { destroyOnError: true, timeoutMs: 100 })).toBe(2);
+    expect(() => pool.close({ timeout: 5 } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(pool.stats()).toMatchObject({ pending: 0, borrowed: 0 });
+    await pool.close();
+  });
+});
