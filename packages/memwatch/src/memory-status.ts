@@ -21,8 +21,8 @@ export interface MemoryStatus {
   /** V8 heap in use (live objects plus garbage not yet collected). */
   readonly heapUsed: number;
   /**
-   * Heap used right after the most recent major collection V8 ran on its own: the floor a leak
-   * raises, free of the garbage sawtooth. `null` until a major collection was observed, and
+   * Heap used right after the most recent major collection V8 ran on its own, young generation
+   * left out: the floor a leak raises, free of the garbage sawtooth. `null` until a major collection was observed, and
    * when nothing in the process observes them (`memoryStatusHandler`, `watchMemory` and
    * `registerMetrics` do).
    */
