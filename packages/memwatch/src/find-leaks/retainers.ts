@@ -1,0 +1,184 @@
+import { fileURLToPath } from 'node:url';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { gc } from '../gc.js';
+import { HeapGraph, type RawHeapSnapshot, type TraceFrame } from './heap-snapshot.js';
+import type { InspectorSession } from './inspector.js';
+import type { StackFrame } from './sites.js';
+
+/** One holder on the way from a GC root to a leaked object. */
+export interface RetainerStep {
+  /** What holds the next step: `Map`, `Array`, `closure getProduct (src/app.ts:12:3)`, `(global)`... */
+  readonly holder: string;
+  /** How: a property name (`.sessions`), a closure variable (`sessions`), an index, or an internal slot. */
+  readonly edge: string;
+  /** The kind of edge, as V8 names it: `property`, `context`, `element`, `internal`, `hidden`. */
+  readonly edgeType: string;
+}
+
+/** The shortest path from a GC root to one object allocated at a site. */
+export interface RetainerPath {
+  /** The object, as the snapshot names it (`Object`, `Array`, `(string)`...). */
+  readonly object: string;
+  /** Holders from the object outward: `steps[0]` holds the object, the last one is held by a root. */
+  readonly steps: readonly RetainerStep[];
+  /** One line: `Object ← Map "cache" in closure of getProduct (src/app.ts:12:3) ← …`. */
+  readonly text: string;
+}
+
+interface SiteLike {
+  readonly stack: readonly StackFrame[];
+}
+
+/** How many frames of the allocation stack must agree to take an object for the site's. */
+const MATCH_DEPTH = 3;
+
+function sameFrame(site: StackFrame, trace: TraceFrame): boolean {
+  return site.line === trace.line && site.column === trace.column && site.functionName.replace(/^\((anonymous|top level)\)$/, '') === trace.name;
+}
+
+function matches(site: readonly StackFrame[], trace: readonly TraceFrame[]): boolean {
+  // Allocation tracking records JS frames only; drop the site's built-in ones.
+  const js = site.filter((f) => f.url !== '');
+  const depth = Math.min(MATCH_DEPTH, js.length, trace.length);
+  if (depth === 0) return false;
+  for (let i = 0; i < depth; i++) if (!sameFrame(js[i]!, trace[i]!)) return false;
+  return true;
+}
+
+const PREFERRED = new Set(['object', 'closure', 'array', 'regexp']);
+
+async function takeTrackedSnapshot(
+  session: InspectorSession,
+  run: (count: number) => Promise<void>,
+  ops: number,
+): Promise<RawHeapSnapshot> {
+  await session.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+  const chunks: string[] = [];
+  const onChunk = (message: { params: unknown }): void => {
+    chunks.push((message.params as { chunk: string }).chunk);
+  };
+  try {
+    await run(ops);
+    await nextMacrotask();
+    gc();
+    gc();
+  } finally {
+    // Stopping takes the snapshot, allocation stacks included.
+    session.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    try {
+      await session.post('HeapProfiler.stopTrackingHeapObjects', { reportProgress: false });
+    } finally {
+      session.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    }
+  }
+  return JSON.parse(chunks.join('')) as RawHeapSnapshot;
+}
+
+/**
+ * @internal Runs `ops` more operations with allocation tracking on, takes a heap snapshot,
+ * and for each site finds the newest object allocated there (same innermost frames) and the
+ * shortest path from a GC root to it.
+ */
+export async function findRetainers(
+  session: InspectorSession,
+  sites: readonly SiteLike[],
+  context: { run: (count: number) => Promise<void>; ops: number; scripts: ReadonlyMap<string, string> },
+): Promise<(RetainerPath | undefined)[]> {
+  const graph = new HeapGraph(await takeTrackedSnapshot(session, context.run, context.ops));
+  const { parent, via } = graph.shortestPaths();
+  const chosen: (number | undefined)[] = sites.map(() => undefined);
+  const score: number[] = sites.map(() => -1);
+  for (let node = 1; node < graph.nodeCount; node++) {
+    if (parent[node] === -1) continue;
+    const trace = graph.allocationStack(node);
+    if (trace === undefined) continue;
+    for (let i = 0; i < sites.length; i++) {
+      if (!matches(sites[i]!.stack, trace)) continue;
+      // Prefer an object over a string it points to; then the newest (nodes are in id order).
+      const s = (PREFERRED.has(graph.type(node)) ? 2 : 1) * graph.nodeCount + node;
+      if (s > score[i]!) {
+        score[i] = s;
+        chosen[i] = node;
+      }
+    }
+  }
+  return chosen.map((node) => (node === undefined ? undefined : describePath(graph, parent, via, node, context.scripts)));
+}
+
+function scriptPath(scripts: ReadonlyMap<string, string>, id: number): string {
+  const url = scripts.get(String(id));
+  if (url === undefined) return `script ${id}`;
+  if (!url.startsWith('file://')) return url;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return url;
+  }
+}
+
+function nodeLabel(graph: HeapGraph, node: number, scripts: ReadonlyMap<string, string>): string {
+  const type = graph.type(node);
+  const name = graph.name(node);
+  if (type === 'closure') {
+    const where = graph.location(node);
+    const fn = name === '' ? '(anonymous)' : name;
+    return where === undefined ? `closure ${fn}` : `closure ${fn} (${scriptPath(scripts, where.scriptId)}:${where.line}:${where.column})`;
+  }
+  if (type === 'string' || type === 'concatenated string' || type === 'sliced string') return '(string)';
+  if (type === 'array') return name === '' ? '(array)' : `(${name})`;
+  if (type === 'synthetic') return name;
+  return name === '' ? `(${type})` : name;
+}
+
+function describePath(
+  graph: HeapGraph,
+  parent: Int32Array,
+  via: readonly { type: string; name: string }[],
+  target: number,
+  scripts: ReadonlyMap<string, string>,
+): RetainerPath {
+  const steps: RetainerStep[] = [];
+  let node = target;
+  // Walk up to the root; `via[n]` is the edge from parent[n] to n.
+  for (let guard = 0; node !== 0 && guard < 1_000; guard++) {
+    const holder = parent[node]!;
+    const edge = via[node]!;
+    if (holder === 0) break;
+    let label = nodeLabel(graph, holder, scripts);
+    if (edge.type === 'context' && graph.name(holder) === 'system / Context') {
+      // A closure variable: name the closure that owns the context.
+      const owner = parent[holder]!;
+      label = owner > 0 && graph.type(owner) === 'closure' ? `closure of ${nodeLabel(graph, owner, scripts).replace(/^closure /, '')}` : 'a closure scope';
+    }
+    steps.push({ holder: label, edge: edge.name, edgeType: edge.type });
+    node = holder;
+  }
+  return { object: nodeLabel(graph, target, scripts), steps, text: renderPath(nodeLabel(graph, target, scripts), steps) };
+}
+
+const NOISE = /^(system \/ |Node \/ |\(internal array\)|\(object elements\)|\(object properties\)|\(GC roots\)|\(map descriptors\))/;
+
+/** `Object ← Map.table ← "cache" in closure of getProduct (src/app.ts:12:3) ← (Global handles)`. */
+export function renderPath(object: string, steps: readonly RetainerStep[]): string {
+  const parts: string[] = [object];
+  let closureNamed = '';
+  for (const step of steps) {
+    // The closure that owns a scope was just named ("in closure of X"): skip X itself.
+    if (closureNamed !== '' && step.holder === `closure ${closureNamed}`) {
+      closureNamed = '';
+      continue;
+    }
+    closureNamed = step.edgeType === 'context' && step.holder.startsWith('closure of ') ? step.holder.slice(11) : '';
+    if (step.edgeType === 'context') {
+      parts.push(`"${step.edge}" in ${step.holder}`);
+    } else if (step.edgeType === 'property') {
+      parts.push(`${step.holder}.${step.edge}`);
+    } else if (step.edgeType === 'element') {
+      if (!NOISE.test(step.holder)) parts.push(`${step.holder}[${step.edge}]`);
+    } else if (!NOISE.test(step.holder)) {
+      parts.push(step.holder);
+    }
+  }
+  // Collapse repeats ("Map ← Map" through an internal table).
+  return parts.filter((p, i) => i === 0 || p !== parts[i - 1]).join(' ← ');
+}
