@@ -1,6 +1,14 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { LeakproofError, validateBoolean, validateFunction, validateInteger, validateNumber, validateOptions } from '@leakproof/core';
+import {
+  LeakproofError,
+  validateBoolean,
+  validateFunction,
+  validateInteger,
+  validateNumber,
+  validateOptions,
+} from '@leakproof/core';
 import { gc } from '../gc.js';
 import type { Operation } from '../measure-growth.js';
 import { type InspectorSession, type SamplingHeapProfile, withProfiler } from './inspector.js';
@@ -98,7 +106,8 @@ export interface ResolvedFindLeaksOptions {
 /** @internal */
 export function resolveFindLeaksOptions(options: FindLeaksOptions | undefined): ResolvedFindLeaksOptions {
   const o = validateOptions<FindLeaksOptions>(options);
-  const ops = o.ops === undefined ? 40_000 : validateInteger(o.ops, 'options.ops', { min: BATCHES, max: 1e9 });
+  const ops =
+    o.ops === undefined ? 40_000 : validateInteger(o.ops, 'options.ops', { min: BATCHES, max: 1e9 });
   return {
     ops,
     warmupOps:
@@ -131,7 +140,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * Runs the operations. Its name marks where the caller's stack ends: frames from here
  * outward are this package's and are cut from every reported stack.
  */
-async function leakproofRunOperations(fn: Operation, count: number, counter: { index: number }): Promise<void> {
+async function leakproofRunOperations(
+  fn: Operation,
+  count: number,
+  counter: { index: number },
+): Promise<void> {
   for (let k = 0; k < count; k++) {
     const result = fn(counter.index++);
     if (isThenable(result)) await result;
@@ -195,7 +208,9 @@ export async function runFindLeaks(fn: Operation, o: ResolvedFindLeaksOptions): 
         for (let b = 1; b <= BATCHES; b++) {
           await run(b === BATCHES ? o.ops - batch * (BATCHES - 1) : batch);
           await settle();
-          ({ profile } = await session.post<{ profile: SamplingHeapProfile }>('HeapProfiler.getSamplingProfile'));
+          ({ profile } = await session.post<{ profile: SamplingHeapProfile }>(
+            'HeapProfiler.getSamplingProfile',
+          ));
           readings.push(readSites(profile, o.samplingInterval));
           xs.push(b === BATCHES ? o.ops : b * batch);
         }
@@ -218,8 +233,9 @@ export async function runFindLeaks(fn: Operation, o: ResolvedFindLeaksOptions): 
       if (o.retainers && sites.length > 0) {
         const paths = await findRetainers(session, sites, {
           run,
-          ops: Math.max(1, Math.min(batch, 2_000)),
+          ops: Math.max(1, Math.min(batch, 1_000)),
           scripts: scripts ?? (await collectScripts(session)),
+          runnerUrl: runnerUrl(profile!),
         });
         sites = sites.map((site, i) => ({ ...site, retainers: paths[i] }));
       }
@@ -245,8 +261,24 @@ export async function runFindLeaks(fn: Operation, o: ResolvedFindLeaksOptions): 
   };
 }
 
+/** Where {@link leakproofRunOperations} is, as a path (the built file, or this one from source). */
+function runnerUrl(profile: SamplingHeapProfile): string | undefined {
+  const stack = [profile.head];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.callFrame.functionName === 'leakproofRunOperations') {
+      const url = node.callFrame.url;
+      return url.startsWith('file://') ? fileURLToPath(url) : url;
+    }
+    stack.push(...node.children);
+  }
+  return undefined;
+}
+
 function formatLocation(frame: StackFrame): string {
-  return frame.url === '' ? frame.functionName : `${frame.functionName} (${frame.url}:${frame.line}:${frame.column})`;
+  return frame.url === ''
+    ? frame.functionName
+    : `${frame.functionName} (${frame.url}:${frame.line}:${frame.column})`;
 }
 
 /**

@@ -71,7 +71,11 @@ export class HeapGraph {
     if (loc !== undefined) {
       for (let i = 0; i < loc.length; i += lf) {
         // object_index is the offset of the node in `nodes`.
-        this.#locations.set(loc[i]! / this.#nodeFields, { scriptId: loc[i + 1]!, line: loc[i + 2]! + 1, column: loc[i + 3]! + 1 });
+        this.#locations.set(loc[i]! / this.#nodeFields, {
+          scriptId: loc[i + 1]!,
+          line: loc[i + 2]! + 1,
+          column: loc[i + 3]! + 1,
+        });
       }
     }
   }
@@ -79,7 +83,12 @@ export class HeapGraph {
   #readTraceTree(): void {
     const infos = this.#s.trace_function_infos;
     const meta = this.#s.snapshot.meta;
-    if (infos === undefined || this.#s.trace_tree === undefined || meta.trace_function_info_fields === undefined) return;
+    if (
+      infos === undefined ||
+      this.#s.trace_tree === undefined ||
+      meta.trace_function_info_fields === undefined
+    )
+      return;
     const ff = meta.trace_function_info_fields;
     const F = ff.length;
     const iName = ff.indexOf('name');
@@ -98,7 +107,9 @@ export class HeapGraph {
     const iFn = tf.indexOf('function_info_index');
     const iChildren = tf.indexOf('children');
     // Iterative walk: stacks can be deep. Each entry: a flat array of 5-tuples and the parent's stack (innermost first).
-    const work: { list: readonly unknown[]; parent: TraceFrame[] }[] = [{ list: this.#s.trace_tree, parent: [] }];
+    const work: { list: readonly unknown[]; parent: TraceFrame[] }[] = [
+      { list: this.#s.trace_tree, parent: [] },
+    ];
     while (work.length > 0) {
       const { list, parent } = work.pop()!;
       for (let i = 0; i + T <= list.length; i += T) {
@@ -154,9 +165,10 @@ export class HeapGraph {
    * that happens to be running (the profiler's own) says less than one through a module,
    * a global or a handle.
    */
-  shortestPaths(): { parent: Int32Array; via: { type: string; name: string }[] } {
+  shortestPaths(): { parent: Int32Array; depth: Uint32Array; via: { type: string; name: string }[] } {
     const parent = new Int32Array(this.nodeCount).fill(-1);
     const via: { type: string; name: string }[] = new Array(this.nodeCount);
+    const depth = new Uint32Array(this.nodeCount);
     parent[0] = 0;
     const deferred: number[] = [];
     const search = (start: number[], defer: boolean): void => {
@@ -170,10 +182,12 @@ export class HeapGraph {
             if (defer && this.name(edge.to) === '(Stack roots)') {
               deferred.push(edge.to);
               parent[edge.to] = node;
+              depth[edge.to] = depth[node]! + 1;
               via[edge.to] = { type: edge.type, name: edge.name };
               continue;
             }
             parent[edge.to] = node;
+            depth[edge.to] = depth[node]! + 1;
             via[edge.to] = { type: edge.type, name: edge.name };
             next.push(edge.to);
           }
@@ -183,6 +197,6 @@ export class HeapGraph {
     };
     search([0], true);
     search(deferred, false);
-    return { parent, via };
+    return { parent, depth, via };
   }
 }

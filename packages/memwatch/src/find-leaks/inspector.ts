@@ -72,7 +72,9 @@ let busy = false;
  * so two profiles at once would read each other's samples. Resolves `undefined` without
  * running `fn` when another profile is in progress.
  */
-export async function withProfiler<T>(fn: (session: InspectorSession) => Promise<T>): Promise<{ value: T } | undefined> {
+export async function withProfiler<T>(
+  fn: (session: InspectorSession) => Promise<T>,
+): Promise<{ value: T } | undefined> {
   if (busy) return undefined;
   busy = true;
   const session = new InspectorSession();

@@ -34,7 +34,8 @@ const VM_STATE = /^\(.*\)$/;
 function toFrame(callFrame: SamplingHeapProfileNode['callFrame']): StackFrame {
   const { url, lineNumber, columnNumber } = callFrame;
   let name = callFrame.functionName;
-  if (name === '') name = url !== '' && lineNumber === 0 && columnNumber === 0 ? '(top level)' : '(anonymous)';
+  if (name === '')
+    name = url !== '' && lineNumber === 0 && columnNumber === 0 ? '(top level)' : '(anonymous)';
   return {
     functionName: name,
     url: displayUrl(url),
@@ -54,7 +55,9 @@ function displayUrl(url: string): string {
 
 /** `name (file:line:column)`, or the bare name for a built-in. */
 export function formatFrame(frame: StackFrame): string {
-  return frame.url === '' ? frame.functionName : `${frame.functionName} (${frame.url}:${frame.line}:${frame.column})`;
+  return frame.url === ''
+    ? frame.functionName
+    : `${frame.functionName} (${frame.url}:${frame.line}:${frame.column})`;
 }
 
 /** A frame in code someone wrote: not a built-in, not Node's own. */
@@ -78,7 +81,12 @@ export function readSites(profile: SamplingHeapProfile, samplingInterval: number
     if (node.selfSize > 0 || node.children.length === 0) {
       const leafFirst = [...path].reverse();
       let tip = 0;
-      while (tip < leafFirst.length - 1 && leafFirst[tip]!.url === '' && !VM_STATE.test(leafFirst[tip]!.functionName)) tip++;
+      while (
+        tip < leafFirst.length - 1 &&
+        leafFirst[tip]!.url === '' &&
+        !VM_STATE.test(leafFirst[tip]!.functionName)
+      )
+        tip++;
       let end = leafFirst.findIndex((f) => f.functionName === RUNNER);
       if (end === -1) end = leafFirst.length;
       const stack = leafFirst.slice(tip, Math.max(end, tip + 1));
@@ -94,7 +102,14 @@ export function readSites(profile: SamplingHeapProfile, samplingInterval: number
     if (site === undefined) continue;
     let reading = sites.get(site.key);
     if (reading === undefined) {
-      reading = { key: site.key, stack: site.stack, bytes: 0, objects: 0, ordinals: new Set(), sampleBytes: new Map() };
+      reading = {
+        key: site.key,
+        stack: site.stack,
+        bytes: 0,
+        objects: 0,
+        ordinals: new Set(),
+        sampleBytes: new Map(),
+      };
       sites.set(site.key, reading);
     }
     reading.bytes += sample.size;
