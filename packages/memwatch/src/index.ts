@@ -7,6 +7,7 @@ export {
   type LeakReport,
   type LeakSite,
 } from './find-leaks/find-leaks.js';
+export type { ProfiledSite } from './find-leaks/profile-window.js';
 export type { RetainerPath, RetainerStep } from './find-leaks/retainers.js';
 export type { StackFrame } from './find-leaks/sites.js';
 export { gc } from './gc.js';
@@ -26,6 +27,12 @@ export {
   measureGrowth,
   type Operation,
 } from './measure-growth.js';
+export {
+  type MemoryProfileHandler,
+  type MemoryProfileHandlerOptions,
+  type MemoryProfileReport,
+  memoryProfileHandler,
+} from './memory-profile-handler.js';
 export {
   type MemoryStatus,
   type MemoryStatusOptions,
