@@ -188,14 +188,26 @@ async function collectScripts(session: InspectorSession): Promise<Map<string, st
   return scripts;
 }
 
+/** @internal What the CLI shows while a profile runs. */
+export type FindLeaksProgress = (
+  phase: 'warmup' | 'profile' | 'retainers',
+  done: number,
+  total: number,
+) => void;
+
 /** @internal Runs the profile with validated options. */
-export async function runFindLeaks(fn: Operation, o: ResolvedFindLeaksOptions): Promise<LeakReport> {
+export async function runFindLeaks(
+  fn: Operation,
+  o: ResolvedFindLeaksOptions,
+  progress: FindLeaksProgress = () => {},
+): Promise<LeakReport> {
   const started = performance.now();
   const counter = { index: 0 };
   const run = (count: number): Promise<void> => leakproofRunOperations(fn, count, counter);
   const outcome = await withProfiler(async (session) => {
     const scripts = o.inlining ? undefined : await deoptimiseAll(session);
     try {
+      progress('warmup', 0, o.warmupOps);
       await run(o.warmupOps);
       await settle();
       await session.post('HeapProfiler.enable');
@@ -206,6 +218,7 @@ export async function runFindLeaks(fn: Operation, o: ResolvedFindLeaksOptions): 
       await session.post('HeapProfiler.startSampling', { samplingInterval: o.samplingInterval });
       try {
         for (let b = 1; b <= BATCHES; b++) {
+          progress('profile', b - 1, BATCHES);
           await run(b === BATCHES ? o.ops - batch * (BATCHES - 1) : batch);
           await settle();
           ({ profile } = await session.post<{ profile: SamplingHeapProfile }>(
@@ -231,6 +244,7 @@ export async function runFindLeaks(fn: Operation, o: ResolvedFindLeaksOptions): 
         retainedObjects: Math.round(s.liveObjects),
       }));
       if (o.retainers && sites.length > 0) {
+        progress('retainers', 0, 1);
         const paths = await findRetainers(session, sites, {
           run,
           ops: Math.max(1, Math.min(batch, 1_000)),
