@@ -79,7 +79,7 @@ export function renderLeakReport(report: LeakReport): string {
       bytes(site.retainedBytes),
       site.location,
     ]);
-    for (const frame of site.stack.slice(1, 4)) {
+    for (const frame of site.stack.slice(site.stack.indexOf(site.frame) + 1).slice(0, 3)) {
       rows.push([
         '',
         '',

@@ -50,9 +50,11 @@ function formatSites(sites: readonly LeakSite[]): string {
   if (sites.length === 0) return '';
   const lines = sites
     .slice(0, 3)
-    .map(
-      (s) =>
-        `\n  ${formatNumber(s.bytesPerOp)} B/op  ${s.location}${s.stack.length > 1 ? ` ← ${s.stack[1]!.functionName}` : ''}`,
-    );
+    .map((s) => `\n  ${formatNumber(s.bytesPerOp)} B/op  ${s.location}${callerOf(s)}`);
   return `. Allocated at:${lines.join('')}`;
+}
+
+function callerOf(site: LeakSite): string {
+  const caller = site.stack[site.stack.indexOf(site.frame) + 1];
+  return caller === undefined ? '' : ` ← ${caller.functionName}`;
 }

@@ -156,6 +156,16 @@ function nodeLabel(graph: HeapGraph, node: number, scripts: ReadonlyMap<string, 
   return name === '' ? `(${type})` : name;
 }
 
+/** Whether a scope's holders lead to a module record within a few steps (an ES module's top level). */
+function ownedByModule(graph: HeapGraph, parent: Int32Array, start: number): boolean {
+  let node = start;
+  for (let k = 0; k < 4 && node > 0; k++) {
+    if (/ModuleWrap|SourceTextModule/.test(graph.name(node))) return true;
+    node = parent[node]!;
+  }
+  return false;
+}
+
 function describePath(
   graph: HeapGraph,
   parent: Int32Array,
@@ -178,7 +188,9 @@ function describePath(
       label =
         owner > 0 && graph.type(owner) === 'closure'
           ? `closure of ${nodeLabel(graph, owner, scripts).replace(/^closure /, '')}`
-          : 'a closure scope';
+          : ownedByModule(graph, parent, owner)
+            ? 'module scope'
+            : 'a scope';
     }
     // Past the operation itself, the path runs through findLeaks' own frames.
     if (runnerUrl !== undefined && label.includes(`(${runnerUrl}:`)) break;

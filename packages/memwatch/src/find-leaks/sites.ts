@@ -28,9 +28,6 @@ export interface SiteReading {
 /** The function that calls the measured operation: it and the frames outside it are ours. */
 const RUNNER = 'leakproofRunOperations';
 
-// VM states V8 reports as pseudo-frames ("(GC)", "(V8 API)", "(BYTECODE_COMPILER)", ...).
-const VM_STATE = /^\(.*\)$/;
-
 function toFrame(callFrame: SamplingHeapProfileNode['callFrame']): StackFrame {
   const { url, lineNumber, columnNumber } = callFrame;
   let name = callFrame.functionName;
@@ -67,9 +64,10 @@ export function isUserFrame(frame: StackFrame): boolean {
 
 /**
  * Groups a profile's live samples by allocation site. A site is the allocating stack, leaf
- * first, with the built-in frames at its tip dropped (`repeat`, `push`: the function that
- * called them is what a reader can change), so one line's allocations are not split by
- * which built-in made them.
+ * first, from the innermost user frame outward: built-in and Node frames at its tip
+ * (`repeat`, `Buffer.toString`) are dropped, so one function's allocations are not split by
+ * which built-in made them. A stack with no user frame (V8's own "(GC)", "(V8 API)"...) is
+ * kept whole.
  */
 export function readSites(profile: SamplingHeapProfile, samplingInterval: number): Map<string, SiteReading> {
   const siteOfNode = new Map<number, { key: string; stack: StackFrame[] }>();
@@ -80,13 +78,10 @@ export function readSites(profile: SamplingHeapProfile, samplingInterval: number
     const path = skip ? parent : [...parent, toFrame(node.callFrame)];
     if (node.selfSize > 0 || node.children.length === 0) {
       const leafFirst = [...path].reverse();
-      let tip = 0;
-      while (
-        tip < leafFirst.length - 1 &&
-        leafFirst[tip]!.url === '' &&
-        !VM_STATE.test(leafFirst[tip]!.functionName)
-      )
-        tip++;
+      // Frames at the tip that are not user code (built-ins, node:buffer...) are dropped:
+      // the user function under them is what a reader can change.
+      let tip = leafFirst.findIndex(isUserFrame);
+      if (tip === -1) tip = 0;
       let end = leafFirst.findIndex((f) => f.functionName === RUNNER);
       if (end === -1) end = leafFirst.length;
       const stack = leafFirst.slice(tip, Math.max(end, tip + 1));
