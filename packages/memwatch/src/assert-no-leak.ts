@@ -3,6 +3,7 @@ import { type LeakSite, runFindLeaks } from './find-leaks/find-leaks.js';
 import { LeakDetectedError } from './leak-detected-error.js';
 import {
   type GrowthMeasurement,
+  MEASURE_OPTIONS,
   type MeasureGrowthOptions,
   type Operation,
   resolveMeasureOptions,
@@ -59,7 +60,12 @@ export interface AssertNoLeakOptions extends MeasureGrowthOptions {
  */
 export async function assertNoLeak(fn: Operation, options?: AssertNoLeakOptions): Promise<GrowthMeasurement> {
   validateFunction(fn, 'fn');
-  const opts = validateOptions<AssertNoLeakOptions>(options);
+  const opts = validateOptions<AssertNoLeakOptions>(
+    options,
+    'options',
+    [...MEASURE_OPTIONS, 'maxBytesPerOp', 'minGrowthBytes', 'heapSnapshot', 'sites'],
+    { owner: 'assertNoLeak' },
+  );
   const maxBytesPerOp =
     opts.maxBytesPerOp === undefined
       ? 0.5

@@ -292,7 +292,12 @@ class Governor implements MemoryGovernor {
  * ```
  */
 export function governMemory(options?: GovernMemoryOptions): MemoryGovernor {
-  const opts = validateOptions<GovernMemoryOptions>(options);
+  const opts = validateOptions<GovernMemoryOptions>(
+    options,
+    'options',
+    ['high', 'target', 'intervalMs', 'step', 'collect', 'pressure', 'containerLimit', 'name'],
+    { owner: 'governMemory', hints: { interval: 'intervalMs', low: 'target' } },
+  );
   // `undefined` is the default; anything else, `null` included, is validated.
   const high =
     opts.high === undefined ? 0.85 : validateNumber(opts.high, 'options.high', 0, Number.MAX_VALUE);

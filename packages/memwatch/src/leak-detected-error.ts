@@ -1,4 +1,4 @@
-import { LeakproofError } from '@leakproof/core';
+import { errorMessage, LeakproofError } from '@leakproof/core';
 import type { LeakSite } from './find-leaks/find-leaks.js';
 import type { GrowthMeasurement } from './measure-growth.js';
 
@@ -29,11 +29,14 @@ export class LeakDetectedError extends LeakproofError {
     const m = measurement;
     super(
       'ERR_LEAK_DETECTED',
-      `Memory grew by ${formatNumber(m.bytesPerOp)} bytes per operation (allowed: ${formatNumber(maxBytesPerOp)}), ` +
-        `${formatNumber(m.growthBytes)} bytes over ${m.ops} operations; ` +
-        `trend rising (Mann–Kendall tau ${m.trend.tau.toFixed(2)}, p ${m.trend.pIncreasing.toExponential(1)})` +
-        (snapshotPath === undefined ? '' : `; heap snapshot: ${snapshotPath}`) +
-        formatSites(sites),
+      errorMessage('ERR_LEAK_DETECTED', {
+        growth:
+          `${formatNumber(m.bytesPerOp)} bytes per operation (allowed: ${formatNumber(maxBytesPerOp)}), ` +
+          `${formatNumber(m.growthBytes)} bytes over ${m.ops} operations; ` +
+          `trend rising (Mann–Kendall tau ${m.trend.tau.toFixed(2)}, p ${m.trend.pIncreasing.toExponential(1)})` +
+          (snapshotPath === undefined ? '' : `; heap snapshot: ${snapshotPath}`),
+        sites: formatSites(sites),
+      }),
     );
     this.measurement = measurement;
     this.maxBytesPerOp = maxBytesPerOp;

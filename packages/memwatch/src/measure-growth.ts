@@ -82,6 +82,9 @@ export interface ResolvedMeasureOptions {
   readonly alpha: number;
 }
 
+/** @internal The options measureGrowth knows; assertNoLeak adds its own. */
+export const MEASURE_OPTIONS = ['samples', 'opsPerSample', 'warmup', 'memory', 'alpha'];
+
 /** @internal Validates measurement options; shared by measureGrowth and assertNoLeak. */
 export function resolveMeasureOptions(options: MeasureGrowthOptions): ResolvedMeasureOptions {
   // `undefined` is the default; anything else, `null` included, is validated.
@@ -218,5 +221,10 @@ export async function measureGrowth(
   options?: MeasureGrowthOptions,
 ): Promise<GrowthMeasurement> {
   validateFunction(fn, 'fn');
-  return runMeasurement(fn, resolveMeasureOptions(validateOptions<MeasureGrowthOptions>(options)));
+  return runMeasurement(
+    fn,
+    resolveMeasureOptions(
+      validateOptions<MeasureGrowthOptions>(options, 'options', MEASURE_OPTIONS, { owner: 'measureGrowth' }),
+    ),
+  );
 }

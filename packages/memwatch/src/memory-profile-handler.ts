@@ -130,7 +130,12 @@ export function memoryProfileHandler(options: MemoryProfileHandlerOptions): Memo
       options,
     );
   }
-  const o = validateOptions<MemoryProfileHandlerOptions>(options);
+  const o = validateOptions<MemoryProfileHandlerOptions>(
+    options,
+    'options',
+    ['token', 'defaultSeconds', 'maxSeconds', 'samplingInterval', 'minSamplingInterval', 'collect', 'top'],
+    { owner: 'memoryProfileHandler', hints: { interval: 'samplingInterval', seconds: 'defaultSeconds' } },
+  );
   const token = validateString(o.token, 'options.token');
   if (token.length < 16)
     throw invalidArgValue('options.token', 'a string of at least 16 characters', '(hidden)');

@@ -34,7 +34,7 @@ describe('memwatch find-leaks', () => {
       '8000',
     ]);
     expect(code).toBe(1);
-    expect(stderr).toContain('profiling: batch 1 of 4');
+    expect(stderr).toContain('profiling: batch 1 of 5');
     expect(stdout).toMatch(/B\/op\s+objects\/op\s+retained\s+allocated at/);
     expect(stdout).toMatch(/recordOrder \(.*cli-leaky-script\.mjs:\d+:\d+\)/);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankGrowingSites } from '../src/find-leaks/rank.js';
 import { estimateObjects, type SiteReading } from '../src/find-leaks/sites.js';
+import { assertNoLeak, findLeaks, governMemory, measureGrowth, memoryProfileHandler } from '../src/index.js';
 
 const frame = { functionName: 'alloc', url: '/app/leak.js', line: 3, column: 10 };
 
@@ -88,5 +89,35 @@ describe('estimateObjects', () => {
       const value = size / -Math.expm1(-size / interval);
       expect(estimateObjects(value, interval)).toBeCloseTo(value / size, 3);
     }
+  });
+});
+
+describe('options', () => {
+  it('rejects unknown keys with a did-you-mean hint, before running anything', async () => {
+    let calls = 0;
+    const fn = (): void => void calls++;
+    await expect(findLeaks(fn, { interval: 1024 } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('options.interval'),
+    });
+    await expect(findLeaks(fn, { op: 10 } as never)).rejects.toMatchObject({
+      message: expect.stringContaining('did you mean `options.ops`?'),
+    });
+    await expect(findLeaks(fn, { ops: null } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    await expect(assertNoLeak(fn, { maxBytesPerOps: 1 } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
+    await expect(measureGrowth(fn, { sample: 5 } as never)).rejects.toMatchObject({
+      message: expect.stringContaining('did you mean `options.samples`?'),
+    });
+    expect(() => governMemory({ interval: 5 } as never)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('use `options.intervalMs`') }),
+    );
+    expect(() => memoryProfileHandler({ token: 'a-long-enough-test-token', seconds: 5 } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+    expect(calls).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import {
-  LeakproofError,
+  createError,
   validateBoolean,
   validateFunction,
   validateInteger,
@@ -20,7 +20,8 @@ import { readSites, type SiteReading, type StackFrame } from './sites.js';
 export interface FindLeaksOptions {
   /**
    * Operations measured under the profiler, run in four equal batches with a forced
-   * collection and a profile read after each.
+   * collection and a profile read after each. One more batch runs first under the profiler
+   * and is not analysed (V8 may still be swapping optimised code).
    * @default 40000
    */
   readonly ops?: number | undefined;
@@ -92,6 +93,16 @@ export interface LeakReport {
 
 const BATCHES = 4;
 
+const FIND_LEAKS_OPTIONS = [
+  'ops',
+  'warmupOps',
+  'samplingInterval',
+  'minBytesPerOp',
+  'top',
+  'retainers',
+  'inlining',
+];
+
 /** @internal Validated options. */
 export interface ResolvedFindLeaksOptions {
   readonly ops: number;
@@ -105,7 +116,7 @@ export interface ResolvedFindLeaksOptions {
 
 /** @internal */
 export function resolveFindLeaksOptions(options: FindLeaksOptions | undefined): ResolvedFindLeaksOptions {
-  const o = validateOptions<FindLeaksOptions>(options);
+  const o = validateOptions<FindLeaksOptions>(options, 'options', FIND_LEAKS_OPTIONS, { owner: 'findLeaks' });
   const ops =
     o.ops === undefined ? 40_000 : validateInteger(o.ops, 'options.ops', { min: BATCHES, max: 1e9 });
   return {
@@ -217,8 +228,13 @@ export async function runFindLeaks(
       let profile: SamplingHeapProfile | undefined;
       await session.post('HeapProfiler.startSampling', { samplingInterval: o.samplingInterval });
       try {
+        // A first batch under the profiler is not analysed: right after the deoptimisation,
+        // V8 may still install optimised code compiled earlier (with inlining), and what it
+        // allocates is filed under the inlining function, where it stays.
+        progress('profile', 0, BATCHES + 1);
+        await run(batch);
         for (let b = 1; b <= BATCHES; b++) {
-          progress('profile', b - 1, BATCHES);
+          progress('profile', b, BATCHES + 1);
           await run(b === BATCHES ? o.ops - batch * (BATCHES - 1) : batch);
           await settle();
           ({ profile } = await session.post<{ profile: SamplingHeapProfile }>(
@@ -260,10 +276,7 @@ export async function runFindLeaks(
     }
   });
   if (outcome === undefined) {
-    throw new LeakproofError(
-      'ERR_PROFILER_BUSY',
-      'Another heap profile is running in this process (findLeaks or the profiling route); V8 has one sampling profiler per isolate',
-    );
+    throw createError('ERR_PROFILER_BUSY');
   }
   return {
     sites: outcome.value.sites,
