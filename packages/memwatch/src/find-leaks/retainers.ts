@@ -44,10 +44,22 @@ function sameFrame(site: StackFrame, trace: TraceFrame): boolean {
 function matches(site: readonly StackFrame[], trace: readonly TraceFrame[]): boolean {
   // Allocation tracking records JS frames only; drop the site's built-in ones.
   const js = site.filter((f) => f.url !== '');
-  const depth = Math.min(MATCH_DEPTH, js.length, trace.length);
-  if (depth === 0) return false;
-  for (let i = 0; i < depth; i++) if (!sameFrame(js[i]!, trace[i]!)) return false;
-  return true;
+  if (js.length === 0) return false;
+  // The site starts at the innermost user frame; the trace may still have Node's own frames
+  // at its tip (`Buffer.toString` for a string made from a buffer): skip up to a few.
+  for (let offset = 0; offset <= 4 && offset < trace.length; offset++) {
+    if (!sameFrame(js[0]!, trace[offset]!)) continue;
+    const depth = Math.min(MATCH_DEPTH, js.length, trace.length - offset);
+    let all = true;
+    for (let i = 1; i < depth; i++) {
+      if (!sameFrame(js[i]!, trace[offset + i]!)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
 }
 
 /** Which node to show for a site: an object over the string it points to, over V8's internal ones. */
