@@ -58,6 +58,21 @@ describe('rankGrowingSites: what counts as growing', () => {
     expect(sites).toEqual([]);
   });
 
+  it('leaves out a bounded structure that keeps a few of its early entries and replaces the rest', () => {
+    // 2 of the 10 samples at the first checkpoint stay (a frequency-based cache's favourites).
+    const sites = rankGrowingSites(
+      [
+        checkpoint(range(0, 10)),
+        checkpoint([0, 1, ...range(10, 22)]),
+        checkpoint([0, 1, ...range(22, 36)]),
+        checkpoint([0, 1, ...range(36, 52)]),
+      ],
+      xs,
+      options,
+    );
+    expect(sites).toEqual([]);
+  });
+
   it('leaves out a site that stopped growing in the second half (a structure reaching its bound)', () => {
     const sites = rankGrowingSites(
       [

@@ -19,6 +19,9 @@ export interface GrowingSite {
   readonly survivingBytes: number;
 }
 
+/** Share of a site's live bytes at the first checkpoint that must still be alive at the last. */
+const SURVIVING_SHARE = 0.5;
+
 export interface RankOptions {
   /** Smallest growth between the first and last checkpoint that counts, in bytes. */
   readonly minGrowthBytes: number;
@@ -29,7 +32,7 @@ export interface RankOptions {
  * Ranks the sites that grow across the checkpoints. A site counts when three signals
  * agree: its live bytes have a positive robust slope, they grew by at least
  * `minGrowthBytes` from the first checkpoint to the last and still grew in the second half,
- * and some of what it allocated before the first checkpoint is still alive at the last —
+ * and at least half of what it held at the first checkpoint is still alive at the last —
  * memory that churns (a bounded cache at steady state, a pool's per-request garbage) is
  * replaced, so its early samples die; leaked memory keeps them.
  */
@@ -56,7 +59,9 @@ export function rankGrowingSites(
         if (end.ordinals.has(ordinal)) survivingBytes += end.sampleBytes.get(ordinal) ?? 0;
       }
     }
-    if (survivingBytes === 0) continue;
+    // Most of it, not a few samples: a bounded structure may keep some early entries (a
+    // frequency-based cache keeps its favourites) and still replace the rest.
+    if (start === undefined || survivingBytes < SURVIVING_SHARE * start.bytes) continue;
     const objectSlope = theilSen(
       xs,
       checkpoints.map((c) => c.get(key)?.objects ?? 0),
