@@ -13,7 +13,12 @@ const { op, teardown } = await program.create();
 gc();
 const rssBefore = process.memoryUsage().rss;
 const heapBefore = process.memoryUsage().heapUsed;
-const report = await findLeaks(op, { ops, retainers, top: 3 });
+const report = await findLeaks(op, {
+  ops,
+  retainers,
+  top: 3,
+  ...(program.warmupOps === undefined ? {} : { warmupOps: program.warmupOps }),
+});
 const peakRss = process.resourceUsage().maxRSS * 1024;
 await teardown?.();
 const user = (site) =>

@@ -46,7 +46,7 @@ for (const program of programs) {
   leaks++;
   const withPaths = await profileOne(program.id, true);
   const top = withPaths.sites[0];
-  const hit = top !== undefined && top.userFrames.slice(0, 2).includes(program.allocates);
+  const hit = top?.userFrames.slice(0, 2).includes(program.allocates) === true;
   const holderHit = top?.retainers !== undefined && program.holder.test(top.retainers);
   if (hit) hits++;
   if (holderHit) holderHits++;

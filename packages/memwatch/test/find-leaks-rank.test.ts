@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankGrowingSites } from '../src/find-leaks/rank.js';
+import { renderPath } from '../src/find-leaks/retainers.js';
 import { estimateObjects, type SiteReading } from '../src/find-leaks/sites.js';
 import { assertNoLeak, findLeaks, governMemory, measureGrowth, memoryProfileHandler } from '../src/index.js';
 
@@ -134,5 +135,22 @@ describe('options', () => {
       expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
     );
     expect(calls).toBe(0);
+  });
+});
+
+describe('renderPath', () => {
+  it('collapses a repeated run of holders into one and a count', () => {
+    const step = (holder: string, edge: string, edgeType: string) => ({ holder, edge, edgeType });
+    const chain = [
+      step('Object', 'source', 'property'),
+      ...Array.from({ length: 3 }, () => [
+        step('closure of render (a.js:1:1)', 'previous', 'context'),
+        step('Object', 'render', 'property'),
+      ]).flat(),
+      step('closure of step (a.js:9:1)', 'current', 'context'),
+    ];
+    expect(renderPath('(string)', chain)).toBe(
+      '(string) ← Object.source ← "previous" in closure of render (a.js:1:1) ← Object.render (×3) ← "current" in closure of step (a.js:9:1)',
+    );
   });
 });

@@ -112,8 +112,8 @@ export async function findRetainers(
 ): Promise<(RetainerPath | undefined)[]> {
   const graph = new HeapGraph(await takeTrackedSnapshot(session, context.run, context.ops));
   const { parent, depth, via } = graph.shortestPaths();
-  const chosen: (number | undefined)[] = sites.map(() => undefined);
-  const score: number[] = sites.map(() => -1);
+  // Every reachable object allocated at each site, by type rank (objects before strings).
+  const candidates: { node: number; rank: number }[][] = sites.map(() => []);
   const matched = new Map<readonly TraceFrame[], number[]>();
   for (let node = 1; node < graph.nodeCount; node++) {
     if (parent[node] === -1) continue;
@@ -125,20 +125,66 @@ export async function findRetainers(
       for (let i = 0; i < sites.length; i++) if (matches(sites[i]!.stack, trace)) which.push(i);
       matched.set(trace, which);
     }
-    for (const i of which) {
-      // Prefer an object over a string it points to; then the one closest to a root.
-      const s = rankType(graph.type(node), graph.name(node)) * graph.nodeCount - depth[node]!;
-      if (s > score[i]!) {
-        score[i] = s;
-        chosen[i] = node;
-      }
-    }
+    for (const i of which) candidates[i]!.push({ node, rank: rankType(graph.type(node), graph.name(node)) });
   }
-  return chosen.map((node) =>
-    node === undefined
+  return candidates.map((found) => {
+    const node = representative(graph, parent, depth, via, found);
+    return node === undefined
       ? undefined
-      : describePath(graph, parent, via, node, context.scripts, context.runnerUrl),
-  );
+      : describePath(graph, parent, via, node, context.scripts, context.runnerUrl);
+  });
+}
+
+/** Holders right above an object, indices dropped: objects kept by the same structure share it. */
+function holderSignature(
+  graph: HeapGraph,
+  parent: Int32Array,
+  via: readonly { type: string; name: string }[],
+  node: number,
+): string {
+  const parts: string[] = [];
+  let n = node;
+  for (let k = 0; k < 6 && n > 0; k++) {
+    const edge = via[n]!;
+    parts.push(
+      `${graph.name(parent[n]!)}:${edge.type === 'element' || edge.type === 'hidden' ? '#' : edge.name}`,
+    );
+    n = parent[n]!;
+  }
+  return parts.join('<');
+}
+
+/**
+ * The object to show for a site: among those of the best type, one held the way most of
+ * them are held — what keeps the leaked objects holds the many, while a few of the same
+ * site's objects may be held elsewhere (a pool's idle list beside its leaked borrowings) —
+ * and of those, the one nearest a root.
+ */
+function representative(
+  graph: HeapGraph,
+  parent: Int32Array,
+  depth: Uint32Array,
+  via: readonly { type: string; name: string }[],
+  found: readonly { node: number; rank: number }[],
+): number | undefined {
+  if (found.length === 0) return undefined;
+  const best = Math.max(...found.map((f) => f.rank));
+  const pool = found.filter((f) => f.rank === best);
+  // A sample is enough to find the majority; walking every path of a large leak is not needed.
+  const step = Math.max(1, Math.floor(pool.length / 2000));
+  const groups = new Map<string, number[]>();
+  for (let k = 0; k < pool.length; k += step) {
+    const node = pool[k]!.node;
+    const signature = holderSignature(graph, parent, via, node);
+    let group = groups.get(signature);
+    if (group === undefined) groups.set(signature, (group = []));
+    group.push(node);
+  }
+  let largest: number[] = [];
+  for (const group of groups.values()) if (group.length > largest.length) largest = group;
+  let nearest = largest[0];
+  for (const node of largest) if (depth[node]! < depth[nearest!]!) nearest = node;
+  return nearest;
 }
 
 function scriptPath(scripts: ReadonlyMap<string, string>, id: number): string {
@@ -241,6 +287,32 @@ export function renderPath(object: string, steps: readonly RetainerStep[]): stri
       parts.push(step.holder);
     }
   }
-  // Collapse repeats ("Map ← Map" through an internal table).
-  return parts.filter((p, i) => i === 0 || p !== parts[i - 1]).join(' ← ');
+  // Collapse repeats ("Map ← Map" through an internal table), then repeated runs (a chain
+  // of closures, a linked list) into one run and a count.
+  return collapseRuns(parts.filter((p, i) => i === 0 || p !== parts[i - 1])).join(' ← ');
+}
+
+/** `a ← b ← a ← b ← a ← b ← c` → `a ← b (×3) ← c`, for runs of one to three parts. */
+function collapseRuns(parts: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < parts.length) {
+    let collapsed = false;
+    for (let len = 1; len <= 3 && !collapsed; len++) {
+      let repeats = 1;
+      while (
+        i + (repeats + 1) * len <= parts.length &&
+        parts.slice(i, i + len).every((p, k) => p === parts[i + repeats * len + k])
+      ) {
+        repeats++;
+      }
+      if (repeats > 1) {
+        out.push(...parts.slice(i, i + len - 1), `${parts[i + len - 1]} (×${repeats})`);
+        i += repeats * len;
+        collapsed = true;
+      }
+    }
+    if (!collapsed) out.push(parts[i++]!);
+  }
+  return out;
 }
