@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { catalogueByPackage } from '@leakproof/core';
+import { catalogue, catalogueByPackage } from '@leakproof/core';
 import { describe, expect, it } from 'vitest';
 import { memwatchErrors } from '../../core/src/catalogue/memwatch.js';
 
@@ -20,8 +20,11 @@ describe("the README's errors table", () => {
     for (const code of Object.keys(memwatchErrors)) expect(codes).toContain(code);
   });
 
-  it("lists nothing but memwatch's catalogue codes and Node's argument codes", () => {
-    const known = new Set([...Object.keys(catalogueByPackage.memwatch!), ...ARGUMENT_CODES]);
-    expect(tableCodes().filter((code) => !known.has(code))).toEqual([]);
+  it("lists no other package's code: each catalogued code in it is memwatch's or Node's argument code", () => {
+    // memwatch's codes live in two catalogue files: this one, and the fleet view's and
+    // Prometheus' (memwatch-fleet.ts), which fills in on its own schedule.
+    const memwatch = new Set([...Object.keys(catalogueByPackage.memwatch!), ...ARGUMENT_CODES]);
+    const foreign = tableCodes().filter((code) => Object.hasOwn(catalogue, code) && !memwatch.has(code));
+    expect(foreign).toEqual([]);
   });
 });
