@@ -61,6 +61,13 @@ describe('memwatch find-leaks', () => {
     expect(top.retainers?.text).toContain('"orders"');
   });
 
+  it('reports positions in the TypeScript source when Node has its source map (run through tsx)', async () => {
+    const { code, stdout } = await memwatch(['find-leaks', fixture('typescript-leak.ts'), '--ops', '8000']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/createOrder \(.*typescript-leak\.ts:10:\d+\)/);
+    expect(stdout).toMatch(/placeOrder \(.*typescript-leak\.ts:14:\d+\)/);
+  });
+
   it('exits 2 with the usage on a bad command line or a script that exports no operation', async () => {
     const none = await memwatch(['find-leaks']);
     expect(none.code).toBe(2);

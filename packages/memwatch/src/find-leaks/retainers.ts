@@ -4,7 +4,8 @@ import { getHeapSnapshot } from 'node:v8';
 import { gc } from '../gc.js';
 import { HeapGraph, type RawHeapSnapshot, type TraceFrame } from './heap-snapshot.js';
 import type { InspectorSession } from './inspector.js';
-import type { StackFrame } from './sites.js';
+import { generatedPosition, type StackFrame } from './sites.js';
+import { originalPosition } from './source-maps.js';
 
 /** One holder on the way from a GC root to a leaked object. */
 export interface RetainerStep {
@@ -34,9 +35,10 @@ interface SiteLike {
 const MATCH_DEPTH = 3;
 
 function sameFrame(site: StackFrame, trace: TraceFrame): boolean {
+  const at = generatedPosition(site);
   return (
-    site.line === trace.line &&
-    site.column === trace.column &&
+    at.line === trace.line &&
+    at.column === trace.column &&
     site.functionName.replace(/^\((anonymous|top level)\)$/, '') === trace.name
   );
 }
@@ -189,7 +191,10 @@ function representative(
 
 function scriptPath(scripts: ReadonlyMap<string, string>, id: number): string {
   const url = scripts.get(String(id));
-  if (url === undefined) return `script ${id}`;
+  return url === undefined ? `script ${id}` : displayPath(url);
+}
+
+function displayPath(url: string): string {
   if (!url.startsWith('file://')) return url;
   try {
     return fileURLToPath(url);
@@ -204,9 +209,13 @@ function nodeLabel(graph: HeapGraph, node: number, scripts: ReadonlyMap<string, 
   if (type === 'closure') {
     const where = graph.location(node);
     const fn = name === '' ? '(anonymous)' : name;
-    return where === undefined
-      ? `closure ${fn}`
-      : `closure ${fn} (${scriptPath(scripts, where.scriptId)}:${where.line}:${where.column})`;
+    if (where === undefined) return `closure ${fn}`;
+    // Mapped to the source when Node has the script's source map (TypeScript through a loader).
+    const url = scripts.get(String(where.scriptId));
+    const original = url === undefined ? undefined : originalPosition(url, where.line - 1, where.column - 1);
+    return original === undefined
+      ? `closure ${fn} (${scriptPath(scripts, where.scriptId)}:${where.line}:${where.column})`
+      : `closure ${fn} (${displayPath(original.url)}:${original.line + 1}:${original.column + 1})`;
   }
   if (type === 'string' || type === 'concatenated string' || type === 'sliced string') return '(string)';
   if (type === 'array') return name === '' ? '(array)' : `(${name})`;

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { SamplingHeapProfile, SamplingHeapProfileNode } from './inspector.js';
+import { originalPosition } from './source-maps.js';
 
 /** One frame of an allocating stack. `line` and `column` are 1-based: where the function is defined. */
 export interface StackFrame {
@@ -33,12 +34,32 @@ function toFrame(callFrame: SamplingHeapProfileNode['callFrame']): StackFrame {
   let name = callFrame.functionName;
   if (name === '')
     name = url !== '' && lineNumber === 0 && columnNumber === 0 ? '(top level)' : '(anonymous)';
+  // TypeScript run through a loader: the position in the source, when Node has its map.
+  const original = originalPosition(url, lineNumber, columnNumber);
+  if (original !== undefined) {
+    const frame = {
+      functionName: name,
+      url: displayUrl(original.url),
+      line: original.line + 1,
+      column: original.column + 1,
+    };
+    generated.set(frame, { line: lineNumber + 1, column: columnNumber + 1 });
+    return frame;
+  }
   return {
     functionName: name,
     url: displayUrl(url),
     line: lineNumber < 0 ? 0 : lineNumber + 1,
     column: columnNumber < 0 ? 0 : columnNumber + 1,
   };
+}
+
+/** Where V8 sees a frame whose position was mapped to its source: what allocation traces record. */
+const generated = new WeakMap<StackFrame, { line: number; column: number }>();
+
+/** @internal The frame's position in the code V8 runs (1-based). */
+export function generatedPosition(frame: StackFrame): { line: number; column: number } {
+  return generated.get(frame) ?? frame;
 }
 
 function displayUrl(url: string): string {
