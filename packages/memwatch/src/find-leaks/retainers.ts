@@ -66,7 +66,9 @@ function matches(site: readonly StackFrame[], trace: readonly TraceFrame[]): boo
 
 /** Which node to show for a site: an object over the string it points to, over V8's internal ones. */
 function rankType(type: string, name: string): number {
-  if (name.startsWith('system / ')) return 1;
+  // V8's own: contexts, "(code deopt data)", "(object elements)" (JS arrays are objects named Array).
+  if (name.startsWith('system / ') || (type === 'array' && name.startsWith('('))) return 1;
+  if (type === 'code' || type === 'hidden') return 1;
   if (type === 'object' || type === 'closure' || type === 'array' || type === 'regexp') return 3;
   return type.endsWith('string') ? 2 : 1;
 }
