@@ -13,6 +13,10 @@ const quick = process.argv.includes('--quick');
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const sec = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
+// Paths in the results are relative to the repository: a machine's own layout stays out of them.
+const root = new URL('../../', import.meta.url).pathname;
+const relative = (text) => text.replaceAll(root, '');
+
 async function profileOne(id, retainers) {
   const args = ['--expose-gc', here('./find-one.mjs'), id, ...(retainers ? ['--retainers'] : [])];
   const { stdout } = await run(process.execPath, args, { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
@@ -55,7 +59,7 @@ for (const program of programs) {
     program.allocates,
     top === undefined ? 'none' : top.userFrames.slice(0, 2).join(' ← '),
     top === undefined ? '' : fmt(top.bytesPerOp),
-    `${holderHit ? 'yes' : 'no'}: ${(top?.retainers ?? '').slice(0, 90)}`,
+    `${holderHit ? 'yes' : 'no'}: ${relative(top?.retainers ?? '').slice(0, 90)}`,
     sec(verdict.durationMs),
   ]);
   costs.push({
