@@ -9,7 +9,7 @@ describe('memoize', () => {
         calls++;
         return n * n;
       },
-      { max: 2 },
+      { max: 2, policy: 'lru' },
     );
     expect(square(3)).toBe(9);
     expect(square(3)).toBe(9);
