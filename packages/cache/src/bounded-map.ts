@@ -23,7 +23,7 @@ import {
   resolveTtl,
 } from './options.js';
 import { type LoadTicket, SingleFlight } from './single-flight.js';
-import { Store } from './store.js';
+import { Store, type StoreSettings } from './store.js';
 
 /** Options of {@link BoundedMap}. At least one of `max` and `maxBytes` is required. */
 export interface BoundedMapOptions<K, V> extends BoundOptions {
@@ -128,10 +128,18 @@ const compactBy = (target: { compact(fraction: number): number }, fraction: numb
  * ```
  */
 export class BoundedMap<K, V> extends Map<K, V> {
-  readonly #store: Store<K>;
+  /** Created with the first entry: an empty map costs its Map, its settings and its registration. */
+  #store: Store<K> | undefined;
+  readonly #settings: StoreSettings<K>;
+  #hits = 0;
+  #misses = 0;
+  #disposed = false;
   readonly #sizeOf: ((value: V, key: K) => number) | undefined;
-  readonly #registration: Registration | undefined;
-  readonly #name: string;
+  #registration: Registration | undefined;
+  /** The given name; the registry's `cache#<id>` once registered without one. */
+  #name: string | undefined;
+  /** Registered when it first holds an entry or its name is read, so an empty map costs little. */
+  #unregistered: boolean;
   #flights: SingleFlight<K, V> | undefined;
   #loads = 0;
   #loadErrors = 0;
@@ -160,7 +168,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
             'options.onEvict',
           );
     this.#sizeOf = bounds.sizeOf;
-    this.#store = new Store<K>(this as Map<K, unknown>, {
+    this.#settings = {
       max: bounds.max,
       maxBytes: bounds.maxBytes,
       sizeOf: bounds.sizeOf as ((value: unknown, key: K) => number) | undefined,
@@ -169,19 +177,9 @@ export class BoundedMap<K, V> extends Map<K, V> {
       clock: bounds.clock,
       policy: bounds.policy,
       onEvict,
-    });
-    if ((input as { [UNREGISTERED]?: boolean })[UNREGISTERED] === true) {
-      this.#name = bounds.name ?? 'BoundedMap';
-    } else {
-      this.#registration = registerPrimitive<BoundedMap<K, V>>(this, {
-        kind: 'cache',
-        name: bounds.name,
-        stats: readStats,
-        compact: compactBy,
-      });
-      this.#name = this.#registration.name;
-    }
-    this.#store.name = this.#name;
+    };
+    this.#name = bounds.name;
+    this.#unregistered = (input as { [UNREGISTERED]?: boolean })[UNREGISTERED] === true;
     if (entries !== undefined && entries !== null) {
       if (!isIterable(entries))
         throw invalidArgType('entries', 'an iterable of [key, value] entries', entries);
@@ -197,36 +195,37 @@ export class BoundedMap<K, V> extends Map<K, V> {
 
   /** The name given in the options, or the registry's `cache#<id>`. */
   get name(): string {
-    return this.#name;
+    if (this.#name === undefined) this.#register();
+    return this.#name ?? 'BoundedMap';
   }
 
   /** The value for `key` (an access for the eviction policy); `undefined` when absent or expired. */
   override get(key: K): V | undefined {
     const store = this.#store;
-    const slot = store.index.get(key);
+    const slot = store?.index.get(key);
     if (slot === undefined) {
-      store.misses++;
+      this.#misses++;
       return undefined;
     }
-    if (store.expires !== undefined && !store.live(slot)) return this.#expiredGet(slot);
-    store.policy.touch(slot);
-    store.hits++;
+    if (store!.expires !== undefined && !store!.live(slot)) return this.#expiredGet(store!, slot);
+    store!.policy.touch(slot);
+    this.#hits++;
     return super.get(key);
   }
 
   /** The value for `key` without counting an access or a hit/miss. */
   peek(key: K): V | undefined {
     const store = this.#store;
-    const slot = store.index.get(key);
-    if (slot === undefined || (store.expires !== undefined && !store.live(slot))) return undefined;
+    const slot = store?.index.get(key);
+    if (slot === undefined || (store!.expires !== undefined && !store!.live(slot))) return undefined;
     return super.get(key);
   }
 
   /** Whether a live entry for `key` exists. Not an access. */
   override has(key: K): boolean {
     const store = this.#store;
-    const slot = store.index.get(key);
-    return slot !== undefined && (store.expires === undefined || store.live(slot));
+    const slot = store?.index.get(key);
+    return slot !== undefined && (store!.expires === undefined || store!.live(slot));
   }
 
   /**
@@ -239,8 +238,8 @@ export class BoundedMap<K, V> extends Map<K, V> {
    *   left as it was); `ERR_DISPOSED` after dispose.
    */
   override set(key: K, value: V, options?: SetOptions): this {
-    const store = this.#store;
-    if (store.disposed) throw new DisposedError(`BoundedMap ${this.#name}`);
+    if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
+    const store = this.#store ?? this.#open();
     let ttl = store.ttl;
     let size = 0;
     let explicitSize = false;
@@ -256,7 +255,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
       if (store.maxBytes !== 0 && size > store.maxBytes) {
         throw new LeakproofError(
           'ERR_CACHE_ENTRY_TOO_LARGE',
-          `Entry of ${size} bytes does not fit in BoundedMap ${this.#name} (maxBytes ${store.maxBytes}); it was not stored`,
+          `Entry of ${size} bytes does not fit in BoundedMap ${this.name} (maxBytes ${store.maxBytes}); it was not stored`,
         );
       }
     }
@@ -280,8 +279,8 @@ export class BoundedMap<K, V> extends Map<K, V> {
   override delete(key: K): boolean {
     const store = this.#store;
     if (this.#flights !== undefined) this.#flights.invalidate(key);
-    const slot = store.index.get(key);
-    if (slot === undefined) {
+    const slot = store?.index.get(key);
+    if (slot === undefined || store === undefined) {
       // Someone may have written around the bookkeeping: a Map's delete still works.
       return super.delete(key);
     }
@@ -294,14 +293,16 @@ export class BoundedMap<K, V> extends Map<K, V> {
   /** Removes every entry (`onEvict` reason `'clear'`). Loads in flight are not stored. */
   override clear(): void {
     this.#flights?.invalidateAll();
-    this.#store.clear();
+    const store = this.#store;
+    store?.clear();
     super.clear();
-    this.#store.flush();
+    store?.flush();
   }
 
   /** Live entries. When an entry may have expired, expired entries are removed first. */
   override get size(): number {
-    const store = this.#store;
+    const store = this.#store ?? (super.size === 0 ? undefined : this.#open());
+    if (store === undefined) return 0;
     store.purgeIfDue();
     store.checkHost();
     store.flush();
@@ -310,7 +311,8 @@ export class BoundedMap<K, V> extends Map<K, V> {
 
   /** The map's default time to live in ms (`ttl` option); `Infinity` when entries do not expire by default. */
   get ttl(): number {
-    return this.#store.ttl === 0 ? Number.POSITIVE_INFINITY : this.#store.ttl;
+    const ttl = this.#settings.ttl;
+    return ttl === 0 ? Number.POSITIVE_INFINITY : ttl;
   }
 
   /** Keys in insertion order (a native Map iterator), after removing expired entries. */
@@ -345,7 +347,8 @@ export class BoundedMap<K, V> extends Map<K, V> {
    */
   compact(fraction: number): number {
     validateNumber(fraction, 'fraction', 0, 1);
-    const store = this.#store;
+    const store = this.#store ?? (super.size === 0 ? undefined : this.#open());
+    if (store === undefined) return 0;
     store.purge();
     store.checkHost();
     const count = store.compact(Math.ceil(store.index.size * fraction));
@@ -355,8 +358,10 @@ export class BoundedMap<K, V> extends Map<K, V> {
 
   /** Removes every expired entry now (the sweep does this on its timer). Returns how many. */
   purgeExpired(): number {
-    const removed = this.#store.purge();
-    this.#store.flush();
+    const store = this.#store;
+    if (store === undefined) return 0;
+    const removed = store.purge();
+    store.flush();
     return removed;
   }
 
@@ -379,8 +384,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
     options?: GetOrLoadOptions,
   ): Promise<V> {
     validateFunction(loader, 'loader');
-    const store = this.#store;
-    let ttl = store.ttl;
+    let ttl = this.#settings.ttl;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
       validateObject(options, 'options');
@@ -388,16 +392,17 @@ export class BoundedMap<K, V> extends Map<K, V> {
       if (options.ttl !== undefined) ttl = resolveTtl(options.ttl, 'options.ttl');
       if (options.signal !== undefined) signal = validateAbortSignal(options.signal, 'options.signal');
     }
-    if (store.disposed) throw new DisposedError(`BoundedMap ${this.#name}`);
+    if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
     if (key === 0) key = 0 as K;
-    const slot = store.index.get(key);
-    if (slot !== undefined && (store.expires === undefined || store.live(slot))) {
-      store.policy.touch(slot);
-      store.hits++;
+    const store = this.#store;
+    const slot = store?.index.get(key);
+    if (slot !== undefined && (store!.expires === undefined || store!.live(slot))) {
+      store!.policy.touch(slot);
+      this.#hits++;
       return Promise.resolve(super.get(key) as V);
     }
-    if (slot !== undefined) this.#expiredGet(slot);
-    else store.misses++;
+    if (slot !== undefined) this.#expiredGet(store!, slot);
+    else this.#misses++;
     this.#flights ??= new SingleFlight<K, V>();
     const flights = this.#flights;
     if (flights.has(key)) return flights.run(key, unreachableLoad, signal);
@@ -406,21 +411,22 @@ export class BoundedMap<K, V> extends Map<K, V> {
 
   /** Figures for dashboards and the registry; plain numbers. */
   stats(): CacheStats {
+    const size = this.size;
     const store = this.#store;
     return {
-      hits: store.hits,
-      misses: store.misses,
-      sets: store.sets,
-      deletes: store.deletes,
-      evictions: store.evictions,
-      expirations: store.expirations,
+      hits: this.#hits,
+      misses: this.#misses,
+      sets: store?.sets ?? 0,
+      deletes: store?.deletes ?? 0,
+      evictions: store?.evictions ?? 0,
+      expirations: store?.expirations ?? 0,
       loads: this.#loads,
       loadErrors: this.#loadErrors,
       inflight: this.#flights?.size ?? 0,
-      size: this.size,
-      bytes: store.bytes,
-      max: store.max,
-      maxBytes: store.maxBytes,
+      size,
+      bytes: store?.bytes ?? 0,
+      max: this.#settings.max,
+      maxBytes: this.#settings.maxBytes,
     };
   }
 
@@ -430,13 +436,16 @@ export class BoundedMap<K, V> extends Map<K, V> {
    * and `set`/`getOrLoad` throw `ERR_DISPOSED`.
    */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     const store = this.#store;
-    if (store.disposed) return;
-    store.disposed = true;
-    store.stopSweep();
+    if (store !== undefined) {
+      store.disposed = true;
+      store.stopSweep();
+    }
     this.#registration?.unregister();
-    this.#flights?.abortAll(new DisposedError(`BoundedMap ${this.#name}`));
-    if (disposeChannel.hasSubscribers) disposeChannel.publish({ name: this.#name });
+    this.#flights?.abortAll(new DisposedError(`BoundedMap ${this.name}`));
+    if (disposeChannel.hasSubscribers) disposeChannel.publish({ name: this.name });
     this.clear();
   }
 
@@ -453,28 +462,46 @@ export class BoundedMap<K, V> extends Map<K, V> {
   ): Promise<unknown> | undefined {
     const flights = (this.#flights ??= new SingleFlight<K, V>());
     if (thenable === undefined) return flights.has(key) ? flights.run(key, unreachableLoad) : undefined;
-    if (this.#store.disposed) throw new DisposedError(`BoundedMap ${this.#name}`);
+    if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
     this.#loads++;
-    if (loadChannel.hasSubscribers) loadChannel.publish({ name: this.#name, key });
+    if (loadChannel.hasSubscribers) loadChannel.publish({ name: this.name, key });
     return (flights as SingleFlight<K, unknown>).run(key, async (ticket) => {
       let value: unknown;
       try {
         value = await thenable;
       } catch (error) {
         this.#loadErrors++;
-        if (loadErrorChannel.hasSubscribers) loadErrorChannel.publish({ name: this.#name, key, error });
+        if (loadErrorChannel.hasSubscribers) loadErrorChannel.publish({ name: this.name, key, error });
         throw error;
       }
-      if (ticket.current && !this.#store.disposed) store!(value);
+      if (ticket.current && !this.#disposed) store!(value);
       return value;
     });
   }
 
   // --- internals ---
 
-  #expiredGet(slot: number): undefined {
-    const store = this.#store;
-    store.misses++;
+  #open(): Store<K> {
+    const store = new Store<K>(this as Map<K, unknown>, this.#settings);
+    this.#register();
+    store.name = this.name;
+    this.#store = store;
+    return store;
+  }
+
+  #register(): void {
+    if (this.#unregistered || this.#registration !== undefined || this.#disposed) return;
+    this.#registration = registerPrimitive<BoundedMap<K, V>>(this, {
+      kind: 'cache',
+      name: this.#name,
+      stats: readStats,
+      compact: compactBy,
+    });
+    this.#name = this.#registration.name;
+  }
+
+  #expiredGet(store: Store<K>, slot: number): undefined {
+    this.#misses++;
     store.remove(slot, 'expire');
     store.flush();
     return undefined;
@@ -482,6 +509,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
 
   #beforeIteration(): void {
     const store = this.#store;
+    if (store === undefined) return;
     store.purgeIfDue();
     store.flush();
   }
@@ -493,16 +521,16 @@ export class BoundedMap<K, V> extends Map<K, V> {
     ticket: LoadTicket,
   ): Promise<V> {
     this.#loads++;
-    if (loadChannel.hasSubscribers) loadChannel.publish({ name: this.#name, key });
+    if (loadChannel.hasSubscribers) loadChannel.publish({ name: this.name, key });
     let value: V;
     try {
       value = await loader(key, { signal: ticket.signal });
     } catch (error) {
       this.#loadErrors++;
-      if (loadErrorChannel.hasSubscribers) loadErrorChannel.publish({ name: this.#name, key, error });
+      if (loadErrorChannel.hasSubscribers) loadErrorChannel.publish({ name: this.name, key, error });
       throw error;
     }
-    if (ticket.current && !this.#store.disposed) {
+    if (ticket.current && !this.#disposed) {
       this.set(key, value, { ttl: ttl === 0 ? Number.POSITIVE_INFINITY : ttl });
     }
     return value;

@@ -22,7 +22,7 @@ import {
   resolveTtl,
 } from './options.js';
 import { estimateSize } from './size-of.js';
-import { Store } from './store.js';
+import { Store, type StoreSettings } from './store.js';
 
 /** Options of {@link BoundedSet}. At least one of `max` and `maxBytes` is required. */
 export interface BoundedSetOptions<T> extends BoundOptions {
@@ -74,9 +74,13 @@ const compactBy = (set: { compact(fraction: number): number }, fraction: number)
  * ```
  */
 export class BoundedSet<T> extends Set<T> {
-  readonly #store: Store<T>;
+  /** Created with the first member: an empty set costs its Set, its settings and its registration. */
+  #store: Store<T> | undefined;
+  readonly #settings: StoreSettings<T>;
+  #disposed = false;
   readonly #sizeOf: ((value: T) => number) | undefined;
-  readonly #registration: Registration;
+  #registration: Registration | undefined;
+  #name: string | undefined;
 
   /** A set bounded by `options`. */
   constructor(options: BoundedSetOptions<T>);
@@ -105,7 +109,7 @@ export class BoundedSet<T> extends Set<T> {
         ? undefined
         : validateFunction<(value: T, reason: EvictReason) => void>(input.onEvict, 'options.onEvict');
     this.#sizeOf = sizeOf;
-    this.#store = new Store<T>(this as Set<T>, {
+    this.#settings = {
       max: bounds.max,
       maxBytes: bounds.maxBytes,
       sizeOf: sizeOf === undefined ? undefined : (value) => sizeOf(value as T),
@@ -114,14 +118,8 @@ export class BoundedSet<T> extends Set<T> {
       clock: bounds.clock,
       policy: bounds.policy,
       onEvict: onEvict === undefined ? undefined : (value, _key, reason) => onEvict(value as T, reason),
-    });
-    this.#registration = registerPrimitive<BoundedSet<T>>(this, {
-      kind: 'set',
-      name: bounds.name,
-      stats: readStats,
-      compact: compactBy,
-    });
-    this.#store.name = this.#registration.name;
+    };
+    this.#name = bounds.name;
     if (values !== undefined && values !== null) {
       if (!isIterable(values)) throw invalidArgType('values', 'an iterable', values);
       for (const value of values) this.add(value as T);
@@ -130,7 +128,8 @@ export class BoundedSet<T> extends Set<T> {
 
   /** The name given in the options, or the registry's `set#<id>`. */
   get name(): string {
-    return this.#registration.name;
+    if (this.#name === undefined) this.#register();
+    return this.#name ?? 'BoundedSet';
   }
 
   /**
@@ -139,8 +138,8 @@ export class BoundedSet<T> extends Set<T> {
    * only when it is a plain object (`{ ttl? }`), so `array.forEach(set.add, set)` works.
    */
   override add(value: T, options?: AddOptions): this {
-    const store = this.#store;
-    if (store.disposed) throw new DisposedError(`BoundedSet ${this.#registration.name}`);
+    if (this.#disposed) throw new DisposedError(`BoundedSet ${this.name}`);
+    const store = this.#store ?? this.#open();
     let ttl = store.ttl;
     if (options !== undefined && isPlainObject(options) && options.ttl !== undefined) {
       ttl = resolveTtl(options.ttl, 'options.ttl');
@@ -151,7 +150,7 @@ export class BoundedSet<T> extends Set<T> {
       if (store.maxBytes !== 0 && size > store.maxBytes) {
         throw new LeakproofError(
           'ERR_CACHE_ENTRY_TOO_LARGE',
-          `Member of ${size} bytes does not fit in BoundedSet ${this.#registration.name} (maxBytes ${store.maxBytes}); it was not stored`,
+          `Member of ${size} bytes does not fit in BoundedSet ${this.name} (maxBytes ${store.maxBytes}); it was not stored`,
         );
       }
     }
@@ -168,15 +167,15 @@ export class BoundedSet<T> extends Set<T> {
   /** Whether `value` is a live member. Not an access. */
   override has(value: T): boolean {
     const store = this.#store;
-    const slot = store.index.get(value);
-    return slot !== undefined && (store.expires === undefined || store.live(slot));
+    const slot = store?.index.get(value);
+    return slot !== undefined && (store!.expires === undefined || store!.live(slot));
   }
 
   /** Removes `value`; `true` when it was a live member. */
   override delete(value: T): boolean {
     const store = this.#store;
-    const slot = store.index.get(value);
-    if (slot === undefined) return super.delete(value);
+    const slot = store?.index.get(value);
+    if (slot === undefined || store === undefined) return super.delete(value);
     const live = store.expires === undefined || store.live(slot);
     store.remove(slot, live ? 'delete' : 'expire');
     store.flush();
@@ -185,14 +184,16 @@ export class BoundedSet<T> extends Set<T> {
 
   /** Removes every member (reason `'clear'`). */
   override clear(): void {
-    this.#store.clear();
+    const store = this.#store;
+    store?.clear();
     super.clear();
-    this.#store.flush();
+    store?.flush();
   }
 
   /** Live members; never counts an expired one. */
   override get size(): number {
-    const store = this.#store;
+    const store = this.#store ?? (super.size === 0 ? undefined : this.#open());
+    if (store === undefined) return 0;
     store.purgeIfDue();
     store.checkHost();
     store.flush();
@@ -202,7 +203,8 @@ export class BoundedSet<T> extends Set<T> {
   /** Evicts `fraction` (0..1) of the members, least valuable first; returns how many. */
   compact(fraction: number): number {
     validateNumber(fraction, 'fraction', 0, 1);
-    const store = this.#store;
+    const store = this.#store ?? (super.size === 0 ? undefined : this.#open());
+    if (store === undefined) return 0;
     store.purge();
     store.checkHost();
     const count = store.compact(Math.ceil(store.index.size * fraction));
@@ -212,28 +214,31 @@ export class BoundedSet<T> extends Set<T> {
 
   /** Removes every expired member now; returns how many. */
   purgeExpired(): number {
-    const removed = this.#store.purge();
-    this.#store.flush();
+    const store = this.#store;
+    if (store === undefined) return 0;
+    const removed = store.purge();
+    store.flush();
     return removed;
   }
 
   /** Figures as {@link BoundedMap.stats} reports them (`hits`/`misses`/`loads` stay 0). */
   stats(): CacheStats {
+    const size = this.size;
     const store = this.#store;
     return {
       hits: 0,
       misses: 0,
-      sets: store.sets,
-      deletes: store.deletes,
-      evictions: store.evictions,
-      expirations: store.expirations,
+      sets: store?.sets ?? 0,
+      deletes: store?.deletes ?? 0,
+      evictions: store?.evictions ?? 0,
+      expirations: store?.expirations ?? 0,
       loads: 0,
       loadErrors: 0,
       inflight: 0,
-      size: this.size,
-      bytes: store.bytes,
-      max: store.max,
-      maxBytes: store.maxBytes,
+      size,
+      bytes: store?.bytes ?? 0,
+      max: this.#settings.max,
+      maxBytes: this.#settings.maxBytes,
     };
   }
 
@@ -342,12 +347,15 @@ export class BoundedSet<T> extends Set<T> {
 
   /** Clears the set, stops its sweep, leaves the registry. Idempotent; `add` then throws `ERR_DISPOSED`. */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     const store = this.#store;
-    if (store.disposed) return;
-    store.disposed = true;
-    store.stopSweep();
-    this.#registration.unregister();
-    if (disposeChannel.hasSubscribers) disposeChannel.publish({ name: this.#registration.name });
+    if (store !== undefined) {
+      store.disposed = true;
+      store.stopSweep();
+    }
+    this.#registration?.unregister();
+    if (disposeChannel.hasSubscribers) disposeChannel.publish({ name: this.name });
     this.clear();
   }
 
@@ -357,8 +365,30 @@ export class BoundedSet<T> extends Set<T> {
   }
 
   #beforeIteration(): void {
-    this.#store.purgeIfDue();
-    this.#store.flush();
+    const store = this.#store;
+    if (store === undefined) return;
+    store.purgeIfDue();
+    store.flush();
+  }
+
+  /** Registered when it first holds a member or its name is read, so an empty set costs little. */
+  #register(): void {
+    if (this.#registration !== undefined || this.#disposed) return;
+    this.#registration = registerPrimitive<BoundedSet<T>>(this, {
+      kind: 'set',
+      name: this.#name,
+      stats: readStats,
+      compact: compactBy,
+    });
+    this.#name = this.#registration.name;
+  }
+
+  #open(): Store<T> {
+    const store = new Store<T>(this as Set<T>, this.#settings);
+    this.#register();
+    store.name = this.name;
+    this.#store = store;
+    return store;
   }
 }
 

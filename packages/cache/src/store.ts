@@ -18,6 +18,19 @@ const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
 /** Slots are allocated in chunks that double, from this many. */
 const FIRST_CAPACITY = 8;
 
+// An empty store allocates nothing of its own: these stand in until the first entry.
+const EMPTY_INDEX: Map<never, number> = new Map<never, number>();
+const EMPTY: never[] = [];
+const NO_POLICY: Policy = {
+  resize() {},
+  add() {},
+  touch() {},
+  remove() {},
+  evict: () => -1,
+  clear() {},
+};
+const performanceNow = (): number => performance.now();
+
 /** What a store needs to know about its bounds and hooks. @internal */
 export interface StoreSettings<K> {
   readonly max: number;
@@ -38,12 +51,13 @@ export interface StoreSettings<K> {
  * `max`. The host (the Map or Set itself) holds the keys and values. @internal
  */
 export class Store<K> {
-  readonly index = new Map<K, number>();
-  readonly policy: Policy;
+  index: Map<K, number> = EMPTY_INDEX;
+  policy: Policy = NO_POLICY;
+  readonly #policyName: PolicyName;
   /** Slot → key (`undefined` in free slots). */
-  keys: (K | undefined)[] = [];
+  keys: (K | undefined)[] = EMPTY;
   /** Free slots below {@link Store.next}. */
-  free: number[] = [];
+  free: number[] = EMPTY;
   next = 0;
   capacity = 0;
   /** Slot → expiry time (0: none); allocated with the first entry that has a ttl. */
@@ -67,8 +81,6 @@ export class Store<K> {
   #sweep: NodeJS.Timeout | undefined;
   name = '';
   disposed = false;
-  hits = 0;
-  misses = 0;
   sets = 0;
   deletes = 0;
   evictions = 0;
@@ -83,8 +95,8 @@ export class Store<K> {
     this.ttl = settings.ttl;
     this.#sweepIntervalMs = settings.sweepIntervalMs;
     const clock = settings.clock;
-    this.now = clock === undefined ? () => performance.now() : () => clock.now();
-    this.policy = settings.policy === 'lru' ? new LruPolicy() : new TinyLfuPolicy(settings.max);
+    this.now = clock === undefined ? performanceNow : clock.now.bind(clock);
+    this.#policyName = settings.policy;
     this.#onEvict = settings.onEvict;
     this.#queue = settings.onEvict === undefined ? undefined : [];
   }
@@ -100,6 +112,7 @@ export class Store<K> {
   /** A new key, already written to the host: give it a slot and make room if a bound requires. */
   insert(key: K, size: number, ttl: number): void {
     if (this.#hostSize() !== this.index.size + 1) this.#reconcile(key);
+    if (this.index === EMPTY_INDEX) this.#allocate();
     let slot: number;
     if (this.free.length !== 0) slot = this.free.pop()!;
     else {
@@ -169,9 +182,9 @@ export class Store<K> {
     if (queue !== undefined || evictChannel.hasSubscribers) {
       for (const [key] of this.index) this.#report(key, 'clear');
     }
-    this.index.clear();
-    this.keys = [];
-    this.free = [];
+    this.index = EMPTY_INDEX;
+    this.keys = EMPTY;
+    this.free = EMPTY;
     this.next = 0;
     this.capacity = 0;
     this.expires = undefined;
@@ -180,6 +193,16 @@ export class Store<K> {
     this.nextExpiry = Number.POSITIVE_INFINITY;
     this.policy.clear();
     this.policy.resize(0);
+  }
+
+  /** The first entry: the index, the slot arrays and the policy come into being. */
+  #allocate(): void {
+    this.index = new Map();
+    this.keys = [];
+    this.free = [];
+    if (this.policy === NO_POLICY) {
+      this.policy = this.#policyName === 'lru' ? new LruPolicy() : new TinyLfuPolicy(this.max);
+    }
   }
 
   /** Removes expired entries when the earliest known expiry has passed. */
@@ -333,10 +356,12 @@ export class Store<K> {
         if (!Number.isSafeInteger(size) || size < 1) size = 1;
       }
       this.insertForeign(key, size);
+      this.fit(); // one at a time: a bounded store has room for max + 1 slots
     }
   }
 
   insertForeign(key: K, size: number): void {
+    if (this.index === EMPTY_INDEX) this.#allocate();
     let slot: number;
     if (this.free.length !== 0) slot = this.free.pop()!;
     else {

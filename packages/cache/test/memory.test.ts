@@ -2,6 +2,43 @@ import { BoundedMap, BoundedSet, memoize } from '@leakproof/cache';
 import { measureGrowth } from '@leakproof/memwatch';
 import { describe, expect, it } from 'vitest';
 
+const gc = globalThis.gc as () => void;
+
+/** Heap bytes per instance that `make` keeps alive, after forced collections. */
+function bytesPerInstance(make: () => unknown, count: number): number {
+  const keep: unknown[] = new Array(count);
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < count; i++) keep[i] = make();
+  gc();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  expect(keep.length).toBe(count);
+  return (after - before) / count;
+}
+
+describe('memory follows the entries held, never max', () => {
+  it('an empty BoundedMap({ max: 1e6 }) costs less than 1 KB (nothing is sized by max)', () => {
+    const perMap = bytesPerInstance(() => new BoundedMap({ max: 1e6 }), 2000);
+    expect(perMap).toBeLessThan(1024);
+    const perSet = bytesPerInstance(() => new BoundedSet({ max: 1e6 }), 2000);
+    expect(perSet).toBeLessThan(1024);
+    // And a bound of 2^24 costs the same as one of 10.
+    const huge = bytesPerInstance(() => new BoundedMap({ max: 2 ** 24 }), 500);
+    expect(huge).toBeLessThan(1024);
+  });
+
+  it('a map holding 10 entries under max 1e6 costs what 10 entries cost', () => {
+    const per = bytesPerInstance(() => {
+      const map = new BoundedMap<number, number>({ max: 1e6 });
+      for (let i = 0; i < 10; i++) map.set(i, i);
+      return map;
+    }, 1000);
+    expect(per).toBeLessThan(4096);
+  });
+});
+
 // Bytes per operation after forced collections (memwatch's Theil–Sen slope), never time.
 describe('memory stays flat under sustained load', () => {
   it('a million distinct keys through BoundedMap({ max: 1000 }) keep the heap flat; a plain Map grows', async () => {

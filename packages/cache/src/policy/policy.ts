@@ -19,18 +19,23 @@ export interface Policy {
   clear(): void;
 }
 
+/** Shared by every empty policy, so that an empty cache allocates no typed array. */
+export const EMPTY_INT32: Int32Array = new Int32Array(0);
+export const EMPTY_UINT8: Uint8Array = new Uint8Array(0);
+export const EMPTY_UINT32: Uint32Array = new Uint32Array(0);
+
 /** The policies a cache can use. */
 export type PolicyName = 'lru' | 'tinylfu';
 
 /** A doubly linked list over slots, in two Int32Arrays shared by every list of a policy. */
 export class Links {
-  prev: Int32Array = new Int32Array(0);
-  next: Int32Array = new Int32Array(0);
+  prev: Int32Array = EMPTY_INT32;
+  next: Int32Array = EMPTY_INT32;
 
   resize(capacity: number): void {
     if (capacity === 0) {
-      this.prev = new Int32Array(0);
-      this.next = new Int32Array(0);
+      this.prev = EMPTY_INT32;
+      this.next = EMPTY_INT32;
       return;
     }
     const prev = new Int32Array(capacity);

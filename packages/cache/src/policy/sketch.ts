@@ -1,4 +1,5 @@
 import { mix } from './hash.js';
+import { EMPTY_UINT32 } from './policy.js';
 
 const ROWS = 4;
 const MIN_WIDTH = 16;
@@ -12,7 +13,7 @@ const MIN_WIDTH = 16;
  * learned is lost. @internal
  */
 export class FrequencySketch {
-  #table: Uint32Array = new Uint32Array(0);
+  #table: Uint32Array = EMPTY_UINT32;
   #width = 0;
   #mask = 0;
   #additions = 0;
@@ -84,7 +85,7 @@ export class FrequencySketch {
 
   /** Forgets everything and gives its memory back. */
   reset(): void {
-    this.#table = new Uint32Array(0);
+    this.#table = EMPTY_UINT32;
     this.#width = 0;
     this.#mask = 0;
     this.#additions = 0;

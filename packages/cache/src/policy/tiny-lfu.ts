@@ -1,5 +1,5 @@
 import { hashKey } from './hash.js';
-import { Links, List, type Policy } from './policy.js';
+import { EMPTY_INT32, EMPTY_UINT8, Links, List, type Policy } from './policy.js';
 import { FrequencySketch } from './sketch.js';
 
 const WINDOW = 0;
@@ -34,8 +34,8 @@ export class TinyLfuPolicy implements Policy {
   readonly #probation = new List(this.#links);
   readonly #protected = new List(this.#links);
   readonly #sketch = new FrequencySketch();
-  #queue: Uint8Array = new Uint8Array(0);
-  #hashes: Int32Array = new Int32Array(0);
+  #queue: Uint8Array = EMPTY_UINT8;
+  #hashes: Int32Array = EMPTY_INT32;
   /** The entry bound, or 0 when the cache is bounded by bytes only (then the population counts). */
   readonly #max: number;
   #windowShare = INITIAL_WINDOW;
@@ -63,12 +63,15 @@ export class TinyLfuPolicy implements Policy {
 
   resize(capacity: number): void {
     this.#links.resize(capacity);
+    if (capacity === 0) {
+      this.#queue = EMPTY_UINT8;
+      this.#hashes = EMPTY_INT32;
+      return;
+    }
     const queue = new Uint8Array(capacity);
     const hashes = new Int32Array(capacity);
-    if (capacity !== 0) {
-      queue.set(this.#queue.subarray(0, Math.min(capacity, this.#queue.length)));
-      hashes.set(this.#hashes.subarray(0, Math.min(capacity, this.#hashes.length)));
-    }
+    queue.set(this.#queue.subarray(0, Math.min(capacity, this.#queue.length)));
+    hashes.set(this.#hashes.subarray(0, Math.min(capacity, this.#hashes.length)));
     this.#queue = queue;
     this.#hashes = hashes;
     // Four counters per row for each entry the cache can hold now (the sketch grows with it).
