@@ -24,8 +24,12 @@ export class FrequencySketch {
     return this.#width;
   }
 
-  /** Makes the sketch at least `counters` counters wide (a power of two); never shrinks. */
-  ensure(counters: number): void {
+  /**
+   * Makes each row at least `counters` counters wide (a power of two) and ages after
+   * `sampleSize` increments; never shrinks.
+   */
+  ensure(counters: number, sampleSize: number): void {
+    this.#sampleSize = Math.max(this.#sampleSize, sampleSize);
     let width = this.#width === 0 ? MIN_WIDTH : this.#width;
     while (width < counters) width *= 2;
     if (width === this.#width) return;
@@ -41,12 +45,11 @@ export class FrequencySketch {
     this.#table = table;
     this.#width = width;
     this.#mask = width - 1;
-    this.#sampleSize = 10 * width;
   }
 
   /** Records one occurrence of the key whose hash is `hash` (conservative update). */
   increment(hash: number): void {
-    if (this.#width === 0) this.ensure(MIN_WIDTH);
+    if (this.#width === 0) this.ensure(MIN_WIDTH, 10 * MIN_WIDTH);
     const table = this.#table;
     const mask = this.#mask;
     const width = this.#width;

@@ -18,6 +18,10 @@ const RESTART = 0.05;
 const DECAY = 0.98;
 /** Entries moved between segments per adjustment at most, so no call pays for a big move. */
 const MOVE_LIMIT = 1000;
+/** Hill climbing samples the hit ratio over this many accesses per entry of capacity. */
+const SAMPLE = 10;
+/** Sketch counters per row for each entry of capacity (16 counters per entry in all, as Caffeine's). */
+const SKETCH_WIDTH = 4;
 
 /**
  * W-TinyLFU with an adaptive window (Einziger, Friedman, Manes, "TinyLFU: A Highly Efficient
@@ -49,7 +53,9 @@ export class TinyLfuPolicy implements Policy {
 
   constructor(max: number) {
     this.#max = max;
-    this.#step = -STEP;
+    // The window starts at 1% and cannot usefully shrink: the first move is to grow it, and
+    // the climb reverses as soon as that lowers the hit ratio.
+    this.#step = STEP;
   }
 
   #capacity(): number {
@@ -74,8 +80,12 @@ export class TinyLfuPolicy implements Policy {
     hashes.set(this.#hashes.subarray(0, Math.min(capacity, this.#hashes.length)));
     this.#queue = queue;
     this.#hashes = hashes;
-    // Four counters per row for each entry the cache can hold now (the sketch grows with it).
-    if (capacity !== 0) this.#sketch.ensure(this.#max === 0 ? capacity : Math.min(capacity, this.#max));
+    // The sketch grows with the entries the cache can hold now, never with max up front.
+    if (capacity !== 0) {
+      const entries = this.#max === 0 ? capacity : Math.min(capacity, this.#max);
+      // Aging every 10 × capacity increments, as TinyLFU's sample size.
+      this.#sketch.ensure(SKETCH_WIDTH * entries, SAMPLE * entries);
+    }
   }
 
   add(slot: number, key: unknown): void {
@@ -169,7 +179,7 @@ export class TinyLfuPolicy implements Policy {
   #sample(): void {
     const capacity = this.#capacity();
     const requests = this.#hits + this.#misses;
-    if (requests < 10 * capacity) return;
+    if (requests < SAMPLE * capacity) return;
     const rate = this.#hits / requests;
     const change = rate - this.#previousRate;
     const amount = change >= 0 ? this.#step : -this.#step;
