@@ -1,24 +1,22 @@
 import {
-  DisposedError,
+  createError,
   invalidArgType,
-  LeakproofError,
   type Registration,
   registerPrimitive,
   validateAbortSignal,
   validateFunction,
   validateInteger,
   validateNumber,
-  validateObject,
 } from '@leakproof/core';
 import { disposeChannel, loadChannel, loadErrorChannel } from './channels.js';
 import { FLIGHT, UNREGISTERED } from './internal.js';
 import {
   BOUND_KEYS,
   type BoundOptions,
+  checkOptions,
   type EvictReason,
   isPlainObject,
   missingBound,
-  rejectUnknownOptions,
   resolveBounds,
   resolveTtl,
 } from './options.js';
@@ -157,8 +155,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
       options = second;
     } else options = first;
     if (options === undefined || options === null) throw missingBound('BoundedMap', options);
-    const input = validateObject<Record<string, unknown>>(options, 'options');
-    rejectUnknownOptions(input, MAP_KEYS, 'BoundedMap');
+    const input = checkOptions(options, MAP_KEYS, 'BoundedMap');
     const bounds = resolveBounds<K, V>(input, 'BoundedMap', input.sizeOf);
     const onEvict =
       input.onEvict === undefined
@@ -238,7 +235,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
    *   left as it was); `ERR_DISPOSED` after dispose.
    */
   override set(key: K, value: V, options?: SetOptions): this {
-    if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
+    if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` });
     const store = this.#store ?? this.#open();
     let ttl = store.ttl;
     let size = 0;
@@ -253,10 +250,11 @@ export class BoundedMap<K, V> extends Map<K, V> {
     if (this.#sizeOf !== undefined) {
       if (!explicitSize) size = validSize(this.#sizeOf(value, key), 'sizeOf(value, key)');
       if (store.maxBytes !== 0 && size > store.maxBytes) {
-        throw new LeakproofError(
-          'ERR_CACHE_ENTRY_TOO_LARGE',
-          `Entry of ${size} bytes does not fit in BoundedMap ${this.name} (maxBytes ${store.maxBytes}); it was not stored`,
-        );
+        throw createError('ERR_CACHE_ENTRY_TOO_LARGE', {
+          what: `BoundedMap ${this.name}`,
+          size,
+          maxBytes: store.maxBytes,
+        });
       }
     }
     if (key === 0) key = 0 as K; // -0 → +0, as a Map stores it
@@ -387,12 +385,11 @@ export class BoundedMap<K, V> extends Map<K, V> {
     let ttl = this.#settings.ttl;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
-      validateObject(options, 'options');
-      rejectUnknownOptions(options, ['ttl', 'signal'], 'getOrLoad');
+      checkOptions(options, ['ttl', 'signal'], 'getOrLoad');
       if (options.ttl !== undefined) ttl = resolveTtl(options.ttl, 'options.ttl');
       if (options.signal !== undefined) signal = validateAbortSignal(options.signal, 'options.signal');
     }
-    if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
+    if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` });
     if (key === 0) key = 0 as K;
     const store = this.#store;
     const slot = store?.index.get(key);
@@ -444,7 +441,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
       store.stopSweep();
     }
     this.#registration?.unregister();
-    this.#flights?.abortAll(new DisposedError(`BoundedMap ${this.name}`));
+    this.#flights?.abortAll(createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` }));
     if (disposeChannel.hasSubscribers) disposeChannel.publish({ name: this.name });
     this.clear();
   }
@@ -462,7 +459,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
   ): Promise<unknown> | undefined {
     const flights = (this.#flights ??= new SingleFlight<K, V>());
     if (thenable === undefined) return flights.has(key) ? flights.run(key, unreachableLoad) : undefined;
-    if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
+    if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` });
     this.#loads++;
     if (loadChannel.hasSubscribers) loadChannel.publish({ name: this.name, key });
     return (flights as SingleFlight<K, unknown>).run(key, async (ticket) => {

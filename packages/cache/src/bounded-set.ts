@@ -1,23 +1,21 @@
 import {
-  DisposedError,
+  createError,
   invalidArgType,
-  LeakproofError,
   type Registration,
   registerPrimitive,
   validateFunction,
   validateInteger,
   validateNumber,
-  validateObject,
 } from '@leakproof/core';
 import type { CacheStats } from './bounded-map.js';
 import { disposeChannel } from './channels.js';
 import {
   BOUND_KEYS,
   type BoundOptions,
+  checkOptions,
   type EvictReason,
   isPlainObject,
   missingBound,
-  rejectUnknownOptions,
   resolveBounds,
   resolveTtl,
 } from './options.js';
@@ -95,8 +93,7 @@ export class BoundedSet<T> extends Set<T> {
       options = second;
     } else options = first;
     if (options === undefined || options === null) throw missingBound('BoundedSet', options);
-    const input = validateObject<Record<string, unknown>>(options, 'options');
-    rejectUnknownOptions(input, SET_KEYS, 'BoundedSet');
+    const input = checkOptions(options, SET_KEYS, 'BoundedSet');
     const bounds = resolveBounds<T, T>(input, 'BoundedSet', input.sizeOf);
     const sizeOf =
       input.sizeOf === undefined
@@ -138,7 +135,7 @@ export class BoundedSet<T> extends Set<T> {
    * only when it is a plain object (`{ ttl? }`), so `array.forEach(set.add, set)` works.
    */
   override add(value: T, options?: AddOptions): this {
-    if (this.#disposed) throw new DisposedError(`BoundedSet ${this.name}`);
+    if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedSet ${this.name}` });
     const store = this.#store ?? this.#open();
     let ttl = store.ttl;
     if (options !== undefined && isPlainObject(options) && options.ttl !== undefined) {
@@ -148,10 +145,11 @@ export class BoundedSet<T> extends Set<T> {
     if (this.#sizeOf !== undefined) {
       size = validateInteger(this.#sizeOf(value), 'sizeOf(value)', { min: 1, max: Number.MAX_SAFE_INTEGER });
       if (store.maxBytes !== 0 && size > store.maxBytes) {
-        throw new LeakproofError(
-          'ERR_CACHE_ENTRY_TOO_LARGE',
-          `Member of ${size} bytes does not fit in BoundedSet ${this.name} (maxBytes ${store.maxBytes}); it was not stored`,
-        );
+        throw createError('ERR_CACHE_ENTRY_TOO_LARGE', {
+          what: `BoundedSet ${this.name}`,
+          size,
+          maxBytes: store.maxBytes,
+        });
       }
     }
     if (value === 0) value = 0 as T;

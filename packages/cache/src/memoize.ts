@@ -1,7 +1,7 @@
-import { invalidArgValue, validateFunction, validateObject } from '@leakproof/core';
+import { invalidArgValue, validateFunction } from '@leakproof/core';
 import { BoundedMap, type BoundedMapOptions } from './bounded-map.js';
 import { FLIGHT } from './internal.js';
-import { BOUND_KEYS, type BoundOptions, type EvictReason, rejectUnknownOptions } from './options.js';
+import { BOUND_KEYS, type BoundOptions, checkOptions, type EvictReason } from './options.js';
 import { defaultSizeOf } from './size-of.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the constraint every function type satisfies
@@ -57,8 +57,7 @@ const NO_ARGUMENTS = Symbol('no arguments');
  */
 export function memoize<F extends AnyFunction>(fn: F, options: MemoizeOptions<F>): Memoized<F> {
   validateFunction(fn, 'fn');
-  const input = validateObject<MemoizeOptions<F>>(options, 'options');
-  rejectUnknownOptions(input, MEMOIZE_KEYS, 'memoize');
+  const input = checkOptions(options, MEMOIZE_KEYS, 'memoize') as MemoizeOptions<F>;
   const keyOf =
     input.key === undefined ? defaultKey : validateFunction<AnyFunction>(input.key, 'options.key');
   const sizeOf =

@@ -1,13 +1,14 @@
 import {
-  emitLeakproofWarning,
   invalidArgType,
   invalidArgValue,
   validateDuration,
   validateFunction,
   validateInteger,
   validateOneOf,
+  validateOptions,
   validatePositiveInteger,
   validateString,
+  warnDeprecatedOption,
 } from '@leakproof/core';
 import type { PolicyName } from './policy/policy.js';
 import { defaultSizeOf } from './size-of.js';
@@ -100,52 +101,37 @@ export const BOUND_KEYS: readonly string[] = [
   'clock',
 ];
 
-/** lru-cache's option names, and what to use instead. */
+/**
+ * lru-cache's option names, and what to use instead (core's checker already knows `maxSize`,
+ * `sizeCalculation`, `dispose`, `disposeAfter` and `ttlAutopurge`).
+ */
 export const LRU_CACHE_HINTS: Readonly<Record<string, string>> = {
-  maxSize: 'maxBytes',
-  sizeCalculation: 'sizeOf',
-  dispose: 'onEvict',
-  disposeAfter: 'onEvict',
-  fetchMethod: 'getOrLoad',
-  memoMethod: 'memoize',
-  ttlAutopurge: 'nothing (expired entries are swept by one timer per cache)',
-  ttlResolution: 'nothing (expiry is exact)',
-  allowStale: 'nothing (an expired entry is never served)',
-  noDeleteOnStaleGet: 'nothing (an expired entry is never served)',
-  updateAgeOnGet: 'nothing (ttl counts from the last set)',
-  updateAgeOnHas: 'nothing (ttl counts from the last set)',
-  noUpdateTTL: 'set(key, value, { ttl })',
-  maxEntrySize: 'maxBytes (an entry larger than maxBytes is refused)',
-  noDisposeOnSet: 'onEvict (its reason is "set" for a replaced value)',
-  perf: 'clock',
+  fetchMethod: 'use `getOrLoad(key, loader)` instead of a fetch method',
+  memoMethod: 'use `memoize(fn, options)` instead of a memo method',
+  ttlResolution: 'it is not needed: expiry is exact',
+  allowStale: 'it is not needed: an expired entry is never served',
+  noDeleteOnStaleGet: 'it is not needed: an expired entry is never served',
+  updateAgeOnGet: 'it is not needed: a ttl counts from the last set',
+  updateAgeOnHas: 'it is not needed: a ttl counts from the last set',
+  noUpdateTTL: 'pass `set(key, value, { ttl })` per entry instead',
+  maxEntrySize: 'use `maxBytes` (an entry larger than maxBytes is refused)',
+  noDisposeOnSet: 'use `onEvict` (its reason is "set" for a replaced value)',
+  perf: 'use `clock`',
 };
 
-let warnedSweepInterval = false;
+/** Checks an options bag of `owner`: a plain object whose keys are all in `known`. */
+export function checkOptions(
+  value: unknown,
+  known: readonly string[],
+  owner: string,
+): Record<string, unknown> {
+  return validateOptions<Record<string, unknown>>(value, 'options', known, { owner, hints: LRU_CACHE_HINTS });
+}
 
 /** Validates a `ttl` and returns it in the store's terms: 0 for "never expires". */
 export function resolveTtl(value: unknown, name: string): number {
   const ttl = validateDuration(value, name, { min: 1, allowInfinity: true });
   return ttl === Number.POSITIVE_INFINITY ? 0 : ttl;
-}
-
-/** Rejects option names that are not in `known`, with a hint for names from lru-cache. */
-export function rejectUnknownOptions(
-  options: object,
-  known: readonly string[],
-  owner: string,
-  hints: Readonly<Record<string, string>> = LRU_CACHE_HINTS,
-): void {
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const hint = hints[key];
-    throw invalidArgValue(
-      `options.${key}`,
-      hint === undefined
-        ? `one of the options of ${owner} (${known.filter((k) => k !== 'sweepInterval').join(', ')})`
-        : `an option of ${owner}: use ${hint}`,
-      (options as Record<string, unknown>)[key],
-    );
-  }
 }
 
 /** Validates the options common to `BoundedMap`, `BoundedSet` and `memoize`. */
@@ -168,13 +154,7 @@ export function resolveBounds<K, V>(
   let interval = options.sweepIntervalMs;
   let intervalName = 'options.sweepIntervalMs';
   if (options.sweepInterval !== undefined) {
-    if (!warnedSweepInterval) {
-      warnedSweepInterval = true;
-      emitLeakproofWarning(
-        `${what}: options.sweepInterval is deprecated; use options.sweepIntervalMs`,
-        'LEAKPROOF_DEPRECATED_OPTION',
-      );
-    }
+    warnDeprecatedOption(what, 'sweepInterval', 'sweepIntervalMs');
     if (interval === undefined) {
       interval = options.sweepInterval;
       intervalName = 'options.sweepInterval';

@@ -1,4 +1,4 @@
-import { AbortError, abortError, onAbort } from '@leakproof/core';
+import { abortError, createError, onAbort } from '@leakproof/core';
 
 /**
  * A read of one key that a later write or invalidation can make stale. While it is
@@ -272,7 +272,7 @@ export class SingleFlight<K, V> {
   /** A caller stopped waiting; the last one to go abandons the load. */
   #leave(flight: Flight<K, V>): void {
     if (--flight.waiters !== 0 || flight.done) return;
-    this.#finish(flight, new AbortError('Every caller waiting for this load has gone'), false);
+    this.#finish(flight, createError('ERR_CACHE_LOAD_ABANDONED'), false);
   }
 
   #finish(flight: Flight<K, V>, reason: unknown, rejectCallers: boolean): void {

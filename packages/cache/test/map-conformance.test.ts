@@ -184,8 +184,8 @@ describe('options are checked', () => {
     ['sizeCalculation', 'sizeOf'],
     ['dispose', 'onEvict'],
     ['fetchMethod', 'getOrLoad'],
-    ['ttlAutopurge', 'nothing'],
-    ['allowStale', 'nothing'],
+    ['ttlAutopurge', 'not needed'],
+    ['allowStale', 'not needed'],
   ])("lru-cache's %s is rejected with a hint naming %s", (name, hint) => {
     const call = () => new BoundedMap({ max: 2, [name]: 1 } as never);
     expect(call).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));

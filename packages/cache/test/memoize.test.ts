@@ -189,6 +189,7 @@ describe('memoize', () => {
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
     // @ts-expect-error: options are required (a bound is)
-    expect(() => memoize(() => 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    // No options: no default bound, the same error as options without one.
+    expect(() => memoize(() => 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
   });
 });

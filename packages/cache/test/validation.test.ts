@@ -46,11 +46,11 @@ describe('bad input gets a clear error at the call', () => {
     );
   });
 
-  it('rejects non-function sizeOf and onEvict, bad sweepInterval, name and clock', () => {
+  it('rejects non-function sizeOf and onEvict, bad sweepIntervalMs, name and clock', () => {
     expect(() => new BoundedMap({ max: 1, sizeOf: 5 as never })).toThrow(code('ERR_INVALID_ARG_TYPE'));
     expect(() => new BoundedMap({ max: 1, onEvict: 'x' as never })).toThrow(code('ERR_INVALID_ARG_TYPE'));
-    expect(() => new BoundedMap({ max: 1, sweepInterval: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
-    expect(() => new BoundedMap({ max: 1, sweepInterval: true as never })).toThrow(
+    expect(() => new BoundedMap({ max: 1, sweepIntervalMs: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
+    expect(() => new BoundedMap({ max: 1, sweepIntervalMs: true as never })).toThrow(
       code('ERR_INVALID_ARG_TYPE'),
     );
     expect(() => new BoundedMap({ max: 1, name: 3 as never })).toThrow(code('ERR_INVALID_ARG_TYPE'));
@@ -72,5 +72,26 @@ describe('bad input gets a clear error at the call', () => {
     expect(() => map.getOrLoad('a', () => 1, { ttl: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
     expect(() => map.forEach(null as never)).toThrow(code('ERR_INVALID_ARG_TYPE'));
     expect(map.stats().inflight).toBe(0);
+  });
+});
+
+describe('renamed options', () => {
+  it('sweepInterval still works for one minor version, with one deprecation warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const a = new BoundedMap<string, number>({ max: 1, ttl: 1000, sweepInterval: false });
+      const b = new BoundedMap<string, number>({ max: 1, sweepInterval: 0 as never, sweepIntervalMs: 5000 });
+      expect(() => new BoundedMap({ max: 1, sweepInterval: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
+      await new Promise((resolve) => setImmediate(resolve));
+      const mine = warnings.filter((w) => /sweepInterval/.test(w.message));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ name: 'DeprecationWarning', code: 'LEAKPROOF_DEP_OPTION' });
+      a.dispose();
+      b.dispose();
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
