@@ -117,6 +117,13 @@ export const LRU_CACHE_HINTS: Readonly<Record<string, string>> = {
   maxEntrySize: 'use `maxBytes` (an entry larger than maxBytes is refused)',
   noDisposeOnSet: 'use `onEvict` (its reason is "set" for a replaced value)',
   perf: 'use `clock`',
+  noDeleteOnFetchRejection: 'it is not needed: a rejected load never touches the stored entry',
+  allowStaleOnFetchRejection: 'it is not needed: an expired entry is never served',
+  allowStaleOnFetchAbort: 'it is not needed: an expired entry is never served',
+  ignoreFetchAbort:
+    "it is not needed: a load runs on while any caller waits; each caller's own signal lets it leave",
+  onInsert: 'it is not supported: wrap `set` if you need it',
+  backgroundFetchSize: 'it is not needed: a loaded value is sized by `sizeOf` when it is stored',
 };
 
 /** Checks an options bag of `owner`: a plain object whose keys are all in `known`. */
@@ -125,7 +132,17 @@ export function checkOptions(
   known: readonly string[],
   owner: string,
 ): Record<string, unknown> {
-  return validateOptions<Record<string, unknown>>(value, 'options', known, { owner, hints: LRU_CACHE_HINTS });
+  const options = validateOptions<Record<string, unknown>>(value, 'options', known, {
+    owner,
+    hints: LRU_CACHE_HINTS,
+  });
+  // `undefined` means "the default"; `null` is no value of any option.
+  for (const key of Object.keys(options)) {
+    if (options[key] === null) {
+      throw invalidArgType(`options.${key}`, 'a value (or `undefined` for the default)', null);
+    }
+  }
+  return options;
 }
 
 /** Validates a `ttl` and returns it in the store's terms: 0 for "never expires". */
