@@ -1,4 +1,4 @@
-import { abortError, createError, onAbort } from '@leakproof/core';
+import { abortError, createError, onAbort, validateOptions } from '@leakproof/core';
 
 /**
  * A read of one key that a later write or invalidation can make stale. While it is
@@ -130,6 +130,11 @@ export class SingleFlight<K, V> {
   #running = 0;
   /** @internal Bumped by {@link SingleFlight.invalidateAll}. */
   generation = 0;
+
+  /** It takes no options today; an options object must be empty (`undefined` is fine). */
+  constructor(options?: Readonly<Record<string, never>>) {
+    validateOptions(options, 'options', [], { owner: 'SingleFlight' });
+  }
 
   /** Loads started and not yet settled, excluding those every caller abandoned. */
   get size(): number {
