@@ -28,14 +28,19 @@ describeAbortContract('BoundedMap.getOrLoad', {
 
 describeAbortContract('BoundedMap.getOrLoad (a second caller joining a load in flight)', {
   setup: () => {
-    const f = mapWithPendingLoad();
+    const f = { ...mapWithPendingLoad(), released: false };
     // A first caller without a signal keeps the load alive: the contract is about the second.
     f.map.getOrLoad('k', f.loader).catch(() => {});
     return f;
   },
   start: (f, signal) => f.map.getOrLoad('k', f.loader, { signal }),
-  release: (f) => f.resolve(1),
-  pending: () => 0,
+  release: async (f) => {
+    f.resolve(1);
+    await f.map.getOrLoad('k', f.loader); // the load has settled
+    f.released = true;
+  },
+  // The first caller's load stays in flight until released; nothing more may.
+  pending: (f) => f.map.stats().inflight - (f.released ? 0 : 1),
   teardown: (f) => f.map.dispose(),
 });
 
