@@ -107,12 +107,16 @@ const indent = (text) =>
     .map((l) => `     | ${l}`)
     .join('\n');
 
+// The consumer projects must not see the settings of the pnpm that runs this script
+// (`npm_config_*` and friends): they are installed as a user's would be.
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+
 /** Runs a command; resolves { code, output, timedOut } and never rejects. */
 function run(command, commandArgs, { cwd, env, timeoutMs = 120_000 } = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, {
       cwd,
-      env: { ...process.env, ...env },
+      env: { ...CLEAN_ENV, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
