@@ -69,7 +69,7 @@ type ParamsArg<C extends ErrorCode> =
 
 /** The message the catalogue builds for `code` from `params`. */
 export function errorMessage<C extends ErrorCode>(code: C, ...[params]: ParamsArg<C>): string {
-  const spec = catalogue[code] as ErrorSpec;
+  const spec = specOf(code);
   return (spec.message as (p: unknown) => string)(params);
 }
 
@@ -86,11 +86,25 @@ export function errorMessage<C extends ErrorCode>(code: C, ...[params]: ParamsAr
  */
 export function createError<C extends ErrorCode>(code: C, ...args: ParamsArg<C>): CatalogueError<C> {
   const [params, options] = args;
-  const spec = catalogue[code] as ErrorSpec;
+  const spec = specOf(code);
   const message = (spec.message as (p: unknown) => string)(params);
   const cause = options?.cause;
   const causeOption = cause === undefined ? undefined : { cause };
   return build(spec.kind, code, message, params, causeOption) as CatalogueError<C>;
+}
+
+function specOf(code: unknown): ErrorSpec {
+  const spec =
+    typeof code === 'string' && Object.hasOwn(catalogue, code)
+      ? (catalogue as Record<string, ErrorSpec>)[code]
+      : undefined;
+  if (spec === undefined)
+    throw createError('ERR_INVALID_ARG_VALUE', {
+      name: 'code',
+      rule: 'a code of the catalogue',
+      actual: code,
+    });
+  return spec;
 }
 
 function build(
