@@ -34,5 +34,7 @@ const cjsImportMetaUrl: Options = {
     if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': '__importMetaUrl' };
   },
   banner: ({ format }) =>
-    format === 'cjs' ? { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' } : {},
+    format === 'cjs'
+      ? { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' }
+      : {},
 };
