@@ -468,7 +468,14 @@ try {
 log(`done in ${seconds(started)}`);
 if (failures.length > 0) {
   console.error(`\n${failures.length} consumer check(s) failed:`);
-  for (const f of failures) console.error(`  - ${f.where}: ${f.message}`);
+  for (const f of failures) {
+    // The first lines of the output say which package: tsc names the file, a program its package.
+    const first = f.output
+      .split('\n')
+      .filter((line) => /error TS|Error:|\.ts\(/.test(line))
+      .slice(0, 3);
+    console.error(`  - ${f.where}: ${f.message}${first.map((line) => `\n      ${line.trim()}`).join('')}`);
+  }
   process.exit(1);
 }
 console.log('every consumer check passed');
