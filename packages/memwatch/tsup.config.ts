@@ -2,5 +2,10 @@ import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.package';
 
 export default defineConfig(
-  packageBuild({ index: 'src/index.ts', prometheus: 'src/prometheus.ts', fleet: 'src/fleet.ts' }),
+  packageBuild({
+    index: 'src/index.ts',
+    prometheus: 'src/prometheus.ts',
+    fleet: 'src/fleet.ts',
+    cli: 'src/bin.ts',
+  }),
 );
