@@ -110,9 +110,10 @@ describe('memwatch profile', () => {
 });
 
 describe('memwatch fleet', () => {
-  it('says clearly when the fleet view is not in this build', async () => {
+  it('dispatches to the fleet view: without a URL it explains its usage and exits 2', async () => {
     const { code, stderr } = await memwatch(['fleet']);
     expect(code).toBe(2);
-    expect(stderr).toContain('fleet is not available');
+    expect(stderr).toContain('memwatch fleet: give at least one URL');
+    expect(stderr).toContain('Usage: memwatch fleet');
   });
 });
