@@ -1,5 +1,7 @@
-import { Reader, type Source } from './source.js';
-import { BaseStage, type StageOptions } from './stage.js';
+import type { Source } from '../source.js';
+import type { StageOptions } from '../stage.js';
+import { BaseStage } from './base-stage.js';
+import { Reader } from './reader.js';
 import { isPromiseLike, toPromise } from './util.js';
 
 /** Returned by a step to drop the item. */
@@ -16,12 +18,13 @@ export class SequentialStage<T, U> extends BaseStage<U> {
   readonly #reader: Reader<T>;
   readonly #step: Step<T, U>;
   #index = 0;
-  #busy = false;
+  /** A step's promise is pending. */
+  #stepping = false;
 
   constructor(op: string, source: Source<T>, step: Step<T, U>, options: StageOptions | undefined) {
     super(op, options, false);
     this.#step = step;
-    this.#reader = new Reader(source);
+    this.#reader = new Reader(source, this.#onRead, this.#onReadError);
   }
 
   protected override extraStats(): Record<string, number> {
@@ -30,19 +33,10 @@ export class SequentialStage<T, U> extends BaseStage<U> {
 
   protected pump(): void {
     const reader = this.#reader;
-    while (!this.#busy && this.waiting > 0 && this.isOpen) {
-      if (!reader.sync) {
-        this.#busy = true;
-        reader.nextAsync().then(this.#onRead, this.#onReadError);
-        return;
-      }
-      let result: IteratorResult<T>;
-      try {
-        result = reader.nextSync();
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
+    while (!this.#stepping && !reader.reading && this.waiting > 0 && this.isOpen) {
+      // undefined: an async read is under way, or the source failed (#onReadError ran).
+      const result = reader.read();
+      if (result === undefined) return;
       if (result.done === true) {
         this.complete();
         return;
@@ -64,7 +58,7 @@ export class SequentialStage<T, U> extends BaseStage<U> {
       return;
     }
     if (isPromiseLike(out)) {
-      this.#busy = true;
+      this.#stepping = true;
       toPromise(out).then(this.#onStep, this.#onStepError);
     } else if (out !== SKIP) {
       this.deliver(out as U);
@@ -72,32 +66,28 @@ export class SequentialStage<T, U> extends BaseStage<U> {
   }
 
   readonly #onRead = (result: IteratorResult<T>): void => {
-    this.#busy = false;
+    if (!this.isOpen) return;
     if (result.done === true) {
-      this.#reader.finished = true;
-      if (this.isOpen) this.complete();
+      this.complete();
       return;
     }
-    if (!this.isOpen) return;
     this.#apply(result.value);
     this.pump();
   };
 
   readonly #onReadError = (error: unknown): void => {
-    this.#busy = false;
-    this.#reader.finished = true;
     if (this.isOpen) this.fail(error);
   };
 
   readonly #onStep = (out: U | typeof SKIP): void => {
-    this.#busy = false;
+    this.#stepping = false;
     if (!this.isOpen) return;
     if (out !== SKIP) this.deliver(out as U);
     this.pump();
   };
 
   readonly #onStepError = (error: unknown): void => {
-    this.#busy = false;
+    this.#stepping = false;
     if (this.isOpen) this.fail(error);
   };
 }

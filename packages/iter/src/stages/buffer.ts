@@ -1,21 +1,22 @@
 import { validatePositiveInteger } from '@leakproof/core';
-import { stageOptions } from './options.js';
-import { Reader, type Source, validateSource } from './source.js';
-import { BaseStage, type Stage, type StageOptions } from './stage.js';
+import { BaseStage } from '../internal/base-stage.js';
+import { stageOptions } from '../internal/options.js';
+import { Reader } from '../internal/reader.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 class BufferStage<T> extends BaseStage<T> {
   readonly #reader: Reader<T>;
   readonly #size: number;
   #queue: T[] = [];
   #head = 0;
-  #reading = false;
   #sourceDone = false;
   #sourceError: { error: unknown } | undefined;
 
   constructor(source: Source<T>, size: number, options: StageOptions | undefined) {
     super('buffer', options, true);
     this.#size = size;
-    this.#reader = new Reader(source);
+    this.#reader = new Reader(source, this.#onRead, this.#onReadError);
   }
 
   protected override extraStats(): Record<string, number> {
@@ -46,23 +47,15 @@ class BufferStage<T> extends BaseStage<T> {
     const reader = this.#reader;
     while (
       this.isOpen &&
-      !this.#reading &&
-      !this.#sourceDone &&
-      this.#sourceError === undefined &&
+      !reader.reading &&
+      !reader.finished &&
       this.#queue.length - this.#head < this.#size
     ) {
-      if (!reader.sync) {
-        this.#reading = true;
-        reader.nextAsync().then(this.#onRead, this.#onReadError);
-        return;
-      }
-      try {
-        const result = reader.nextSync();
-        if (result.done === true) this.#sourceDone = true;
-        else this.#queue.push(result.value);
-      } catch (error) {
-        this.#sourceError = { error };
-      }
+      // undefined: an async read is under way, or the source failed (#onReadError ran).
+      const result = reader.read();
+      if (result === undefined) return;
+      if (result.done === true) this.#sourceDone = true;
+      else this.#queue.push(result.value);
       if (this.waiting > 0) {
         this.pump();
         return;
@@ -77,8 +70,6 @@ class BufferStage<T> extends BaseStage<T> {
   }
 
   readonly #onRead = (result: IteratorResult<T>): void => {
-    this.#reading = false;
-    if (result.done === true) this.#reader.finished = true;
     if (!this.isOpen) return;
     if (result.done === true) this.#sourceDone = true;
     else this.#queue.push(result.value);
@@ -86,8 +77,6 @@ class BufferStage<T> extends BaseStage<T> {
   };
 
   readonly #onReadError = (error: unknown): void => {
-    this.#reading = false;
-    this.#reader.finished = true;
     if (!this.isOpen) return;
     this.#sourceError = { error };
     this.pump();

@@ -1,14 +1,15 @@
 import { invalidArgType } from '@leakproof/core';
-import type { WorkContext } from './map-concurrent.js';
-import { isSource, Reader, type Source } from './source.js';
-import { BaseStage, type StageOptions } from './stage.js';
+import { isSource, type Source } from '../source.js';
+import type { StageOptions, WorkContext } from '../stage.js';
+import { BaseStage } from './base-stage.js';
+import { closeSource, Reader } from './reader.js';
 import { isPromiseLike, toPromise } from './util.js';
 
 /** Turns an outer item into the inner source to read (merge: the item itself; flatMap: `fn(item)`). */
 export type OpenInner<S, U> = (item: S, context: WorkContext) => Source<U> | PromiseLike<Source<U>>;
 
 interface Inner<U> {
-  readonly reader: Reader<U>;
+  reader: Reader<U>;
 }
 
 interface Held<U> {
@@ -29,7 +30,6 @@ export class MergeStage<S, U> extends BaseStage<U> {
   readonly #what: string;
   #inners = new Set<Inner<U>>();
   #held: Held<U>[] = [];
-  #outerReading = false;
   #outerDone = false;
   /** Inner sources being produced by an async `fn`. */
   #opening = 0;
@@ -52,7 +52,7 @@ export class MergeStage<S, U> extends BaseStage<U> {
     this.#openInner = openInner;
     this.#concurrency = concurrency;
     this.#what = what;
-    this.#outer = new Reader(outer);
+    this.#outer = new Reader(outer, this.#onOuter, this.#onReadError);
   }
 
   protected override extraStats(): Record<string, number> {
@@ -75,7 +75,7 @@ export class MergeStage<S, U> extends BaseStage<U> {
     if (this.#owned !== undefined) {
       for (let i = this.#index; i < this.#owned.length; i++) {
         const unread = this.#owned[i];
-        if (isSource(unread)) closing.push(new Reader(unread).close());
+        if (isSource(unread)) closing.push(closeSource(unread));
       }
     }
     this.#inners.clear();
@@ -104,22 +104,13 @@ export class MergeStage<S, U> extends BaseStage<U> {
       const outer = this.#outer;
       while (
         this.isOpen &&
-        !this.#outerReading &&
+        !outer.reading &&
         !this.#outerDone &&
         this.#inners.size + this.#opening < this.#concurrency
       ) {
-        if (!outer.sync) {
-          this.#outerReading = true;
-          outer.nextAsync().then(this.#onOuter, this.#onOuterError);
-          return;
-        }
-        let result: IteratorResult<S>;
-        try {
-          result = outer.nextSync();
-        } catch (error) {
-          this.fail(error);
-          return;
-        }
+        // undefined: an async read is under way, or the outer source failed (#onReadError ran).
+        const result = outer.read();
+        if (result === undefined) return;
         if (result.done === true) this.#outerDone = true;
         else this.#open(result.value);
       }
@@ -150,7 +141,7 @@ export class MergeStage<S, U> extends BaseStage<U> {
           this.#maybeComplete();
         } else if (isSource(resolved)) {
           // Opened after the stage closed: close it too, nothing is left running.
-          new Reader(resolved).close().catch(() => {});
+          closeSource(resolved).catch(() => {});
         }
       },
       (error: unknown) => {
@@ -165,14 +156,14 @@ export class MergeStage<S, U> extends BaseStage<U> {
       this.fail(invalidArgType(this.#what, 'an Iterable, AsyncIterable or Readable', source));
       return;
     }
-    let reader: Reader<U>;
+    // The reader's answers find their inner source through the callback made for it, once.
+    const inner = {} as Inner<U>;
     try {
-      reader = new Reader(source);
+      inner.reader = new Reader(source, (result) => this.#onInner(inner, result), this.#onReadError);
     } catch (error) {
       this.fail(error);
       return;
     }
-    const inner: Inner<U> = { reader };
     this.#inners.add(inner);
     this.#readInner(inner);
   }
@@ -180,23 +171,9 @@ export class MergeStage<S, U> extends BaseStage<U> {
   #readInner(inner: Inner<U>): void {
     const reader = inner.reader;
     while (this.isOpen) {
-      if (!reader.sync) {
-        reader.nextAsync().then(
-          (result) => this.#onInner(inner, result),
-          (error: unknown) => {
-            reader.finished = true;
-            if (this.isOpen) this.fail(error);
-          },
-        );
-        return;
-      }
-      let result: IteratorResult<U>;
-      try {
-        result = reader.nextSync();
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
+      // undefined: an async read is under way, or the source failed (#onReadError ran).
+      const result = reader.read();
+      if (result === undefined) return;
       if (result.done === true) {
         this.#innerDone(inner);
         return;
@@ -211,7 +188,6 @@ export class MergeStage<S, U> extends BaseStage<U> {
   }
 
   #onInner(inner: Inner<U>, result: IteratorResult<U>): void {
-    if (result.done === true) inner.reader.finished = true;
     if (!this.isOpen) return;
     if (result.done === true) {
       this.#innerDone(inner);
@@ -232,8 +208,6 @@ export class MergeStage<S, U> extends BaseStage<U> {
   }
 
   readonly #onOuter = (result: IteratorResult<S>): void => {
-    this.#outerReading = false;
-    if (result.done === true) this.#outer.finished = true;
     if (!this.isOpen) return;
     if (result.done === true) this.#outerDone = true;
     else this.#open(result.value);
@@ -241,9 +215,8 @@ export class MergeStage<S, U> extends BaseStage<U> {
     this.#maybeComplete();
   };
 
-  readonly #onOuterError = (error: unknown): void => {
-    this.#outerReading = false;
-    this.#outer.finished = true;
+  /** The outer source or an inner one failed. */
+  readonly #onReadError = (error: unknown): void => {
     if (this.isOpen) this.fail(error);
   };
 }

@@ -1,9 +1,9 @@
 import { validateOptions, validatePositiveInteger } from '@leakproof/core';
-import { drain } from './drain.js';
-import { LimitExceededError } from './errors.js';
-import { from } from './from.js';
-import type { Source } from './source.js';
-import type { StageOptions } from './stage.js';
+import { LimitExceededError } from '../errors.js';
+import { drain } from '../internal/drain.js';
+import type { Source } from '../source.js';
+import type { StageOptions } from '../stage.js';
+import { from } from '../stages/from.js';
 
 /** Options for {@link toArray}. */
 export interface ToArrayOptions extends StageOptions {

@@ -6,9 +6,11 @@ import {
   validateInteger,
   validatePositiveInteger,
 } from '@leakproof/core';
-import { stageOptions } from './options.js';
-import { Reader, type Source, validateSource } from './source.js';
-import { BaseStage, type Stage, type StageOptions } from './stage.js';
+import { BaseStage } from '../internal/base-stage.js';
+import { stageOptions } from '../internal/options.js';
+import { Reader } from '../internal/reader.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 /** Options for {@link chunk}. */
 export interface ChunkOptions<T> extends StageOptions {
@@ -48,7 +50,6 @@ class ChunkStage<T> extends BaseStage<T[]> {
   #bytes = 0;
   /** Complete batches no `next()` has taken yet (at most two: a full one and a byte overflow). */
   #ready: T[][] = [];
-  #reading = false;
   #sourceDone = false;
   /** The batch's wait expired while nobody was asking: hand it out on the next call. */
   #due = false;
@@ -61,7 +62,7 @@ class ChunkStage<T> extends BaseStage<T[]> {
     this.#sizeOf =
       o.maxBytes === undefined ? undefined : (o.sizeOf ?? (defaultSizeOf as (item: T) => number));
     this.#maxWaitMs = o.maxWaitMs;
-    this.#reader = new Reader(source);
+    this.#reader = new Reader(source, this.#onRead, this.#onReadError);
   }
 
   protected override extraStats(): Record<string, number> {
@@ -88,26 +89,18 @@ class ChunkStage<T> extends BaseStage<T[]> {
         }
         this.#due = false;
       }
-      if (this.#reading) return;
-      if (!reader.sync) {
-        this.#reading = true;
-        reader.nextAsync().then(this.#onRead, this.#onReadError);
-        return;
-      }
-      // A synchronous source fills the whole batch in one go.
-      try {
-        do {
-          const result = reader.nextSync();
-          if (result.done === true) {
-            this.#sourceDone = true;
-            break;
-          }
-          this.#add(result.value);
-        } while (this.#ready.length === 0);
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
+      if (reader.reading) return;
+      // A synchronous source fills the whole batch in one go. undefined: an async read is
+      // under way, or the source failed (#onReadError ran).
+      do {
+        const result = reader.read();
+        if (result === undefined) return;
+        if (result.done === true) {
+          this.#sourceDone = true;
+          break;
+        }
+        if (!this.#tryAdd(result.value)) return;
+      } while (this.#ready.length === 0);
     }
   }
 
@@ -116,6 +109,17 @@ class ChunkStage<T> extends BaseStage<T[]> {
     this.#batch = [];
     this.#ready = [];
     return this.#reader.close();
+  }
+
+  /** {@link #add}; false when `sizeOf` failed the stage. */
+  #tryAdd(item: T): boolean {
+    try {
+      this.#add(item);
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
   }
 
   #add(item: T): void {
@@ -160,21 +164,13 @@ class ChunkStage<T> extends BaseStage<T[]> {
   };
 
   readonly #onRead = (result: IteratorResult<T>): void => {
-    this.#reading = false;
-    if (result.done === true) this.#reader.finished = true;
     if (!this.isOpen) return;
     if (result.done === true) this.#sourceDone = true;
     else {
-      try {
-        this.#add(result.value);
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
+      if (!this.#tryAdd(result.value)) return;
       // Hot path: the batch is still filling for a waiting next(): read on directly.
       if (this.#ready.length === 0 && !this.#due && this.waiting > 0) {
-        this.#reading = true;
-        this.#reader.nextAsync().then(this.#onRead, this.#onReadError);
+        this.#reader.read();
         return;
       }
     }
@@ -182,8 +178,6 @@ class ChunkStage<T> extends BaseStage<T[]> {
   };
 
   readonly #onReadError = (error: unknown): void => {
-    this.#reading = false;
-    this.#reader.finished = true;
     if (this.isOpen) this.fail(error);
   };
 }

@@ -1,9 +1,9 @@
 import { validateFunction } from '@leakproof/core';
-import { stageOptions } from './options.js';
-import { SequentialStage } from './sequential.js';
-import { type Source, validateSource } from './source.js';
-import type { Stage, StageOptions } from './stage.js';
-import { isPromiseLike } from './util.js';
+import { stageOptions } from '../internal/options.js';
+import { SequentialStage } from '../internal/sequential.js';
+import { isPromiseLike } from '../internal/util.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 /**
  * Calls `fn(item, index)` for its side effect and yields the item unchanged; an async

@@ -1,8 +1,8 @@
 import { validateInteger } from '@leakproof/core';
-import { stageOptions } from './options.js';
-import { SequentialStage, SKIP } from './sequential.js';
-import { type Source, validateSource } from './source.js';
-import type { Stage, StageOptions } from './stage.js';
+import { stageOptions } from '../internal/options.js';
+import { SequentialStage, SKIP } from '../internal/sequential.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 /**
  * Skips the first `count` items and yields the rest.

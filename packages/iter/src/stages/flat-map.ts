@@ -1,9 +1,8 @@
 import { validateFunction, validatePositiveInteger } from '@leakproof/core';
-import type { WorkContext } from './map-concurrent.js';
-import { MergeStage } from './merge-stage.js';
-import { stageOptions } from './options.js';
-import { type Source, validateSource } from './source.js';
-import type { Stage, StageOptions } from './stage.js';
+import { MergeStage } from '../internal/merge-stage.js';
+import { stageOptions } from '../internal/options.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions, WorkContext } from '../stage.js';
 
 /** Options for {@link flatMap}. */
 export interface FlatMapOptions extends StageOptions {

@@ -1,8 +1,8 @@
 import { invalidArgType, validatePositiveInteger } from '@leakproof/core';
-import { MergeStage } from './merge-stage.js';
-import { stageOptions } from './options.js';
-import { type ItemOf, isSource, type Source, validateSource } from './source.js';
-import type { Stage, StageOptions } from './stage.js';
+import { MergeStage } from '../internal/merge-stage.js';
+import { stageOptions } from '../internal/options.js';
+import { type ItemOf, isSource, type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 /** Options for {@link merge}. */
 export interface MergeOptions extends StageOptions {

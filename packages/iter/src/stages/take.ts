@@ -1,18 +1,19 @@
 import { validateInteger } from '@leakproof/core';
-import { stageOptions } from './options.js';
-import { Reader, type Source, validateSource } from './source.js';
-import { BaseStage, type Stage, type StageOptions } from './stage.js';
+import { BaseStage } from '../internal/base-stage.js';
+import { stageOptions } from '../internal/options.js';
+import { Reader } from '../internal/reader.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 class TakeStage<T> extends BaseStage<T> {
   readonly #reader: Reader<T>;
   readonly #count: number;
   #taken = 0;
-  #busy = false;
 
   constructor(source: Source<T>, count: number, options: StageOptions | undefined) {
     super('take', options, false);
     this.#count = count;
-    this.#reader = new Reader(source);
+    this.#reader = new Reader(source, this.#onRead, this.#onReadError);
   }
 
   protected override extraStats(): Record<string, number> {
@@ -21,23 +22,14 @@ class TakeStage<T> extends BaseStage<T> {
 
   protected pump(): void {
     const reader = this.#reader;
-    while (!this.#busy && this.waiting > 0 && this.isOpen) {
+    while (!reader.reading && this.waiting > 0 && this.isOpen) {
       if (this.#taken >= this.#count) {
         this.complete();
         return;
       }
-      if (!reader.sync) {
-        this.#busy = true;
-        reader.nextAsync().then(this.#onRead, this.#onReadError);
-        return;
-      }
-      let result: IteratorResult<T>;
-      try {
-        result = reader.nextSync();
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
+      // undefined: an async read is under way, or the source failed (#onReadError ran).
+      const result = reader.read();
+      if (result === undefined) return;
       this.#accept(result);
     }
   }
@@ -58,16 +50,12 @@ class TakeStage<T> extends BaseStage<T> {
   }
 
   readonly #onRead = (result: IteratorResult<T>): void => {
-    this.#busy = false;
-    if (result.done === true) this.#reader.finished = true;
     if (!this.isOpen) return;
     this.#accept(result);
     this.pump();
   };
 
   readonly #onReadError = (error: unknown): void => {
-    this.#busy = false;
-    this.#reader.finished = true;
     if (this.isOpen) this.fail(error);
   };
 }

@@ -1,9 +1,9 @@
 import { validateFunction } from '@leakproof/core';
-import { stageOptions } from './options.js';
-import { SequentialStage, SKIP } from './sequential.js';
-import { type Source, validateSource } from './source.js';
-import type { Stage, StageOptions } from './stage.js';
-import { isPromiseLike } from './util.js';
+import { stageOptions } from '../internal/options.js';
+import { SequentialStage, SKIP } from '../internal/sequential.js';
+import { isPromiseLike } from '../internal/util.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 /**
  * Yields the items for which `predicate(item, index)` is truthy (it may be async).

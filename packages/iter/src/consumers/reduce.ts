@@ -1,8 +1,8 @@
 import { validateFunction } from '@leakproof/core';
-import { from } from './from.js';
-import type { Source } from './source.js';
-import type { StageOptions } from './stage.js';
-import { isPromiseLike } from './util.js';
+import { isPromiseLike } from '../internal/util.js';
+import type { Source } from '../source.js';
+import type { StageOptions } from '../stage.js';
+import { from } from '../stages/from.js';
 
 /**
  * Folds the items into one value with `fn(accumulator, item, index)` (which may be async),

@@ -1,7 +1,7 @@
-import { stageOptions } from './options.js';
-import { SequentialStage } from './sequential.js';
-import { type Source, validateSource } from './source.js';
-import type { Stage, StageOptions } from './stage.js';
+import { stageOptions } from '../internal/options.js';
+import { SequentialStage } from '../internal/sequential.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 const identity = <T>(item: T): T => item;
 

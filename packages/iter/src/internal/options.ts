@@ -1,5 +1,5 @@
 import { validateAbortSignal, validateOptions, validateString } from '@leakproof/core';
-import type { StageOptions } from './stage.js';
+import type { StageOptions } from '../stage.js';
 
 /** Validates the options every stage shares and returns them with the rest of the bag. */
 export function stageOptions<T extends StageOptions>(options: unknown): Partial<T> {

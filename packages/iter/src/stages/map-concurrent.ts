@@ -1,17 +1,11 @@
 import { validateBoolean, validateFunction, validatePositiveInteger } from '@leakproof/core';
-import { stageOptions } from './options.js';
-import { OrderedSlots } from './ordered-slots.js';
-import { Reader, type Source, validateSource } from './source.js';
-import { BaseStage, type Stage, type StageOptions } from './stage.js';
-import { isPromiseLike, toPromise } from './util.js';
-
-/** What {@link mapConcurrent}'s `fn` receives besides the item. */
-export interface WorkContext {
-  /** Aborted when the stage closes: consumer stopped, caller's signal aborted, or another call failed. */
-  readonly signal: AbortSignal;
-  /** The item's position in the source, from 0. */
-  readonly index: number;
-}
+import { BaseStage } from '../internal/base-stage.js';
+import { stageOptions } from '../internal/options.js';
+import { OrderedSlots } from '../internal/ordered-slots.js';
+import { Reader } from '../internal/reader.js';
+import { isPromiseLike, toPromise } from '../internal/util.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions, WorkContext } from '../stage.js';
 
 /** Options for {@link mapConcurrent}. */
 export interface MapConcurrentOptions extends StageOptions {
@@ -37,7 +31,6 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
   #started = 0;
   #yielded = 0;
   #inFlight = 0;
-  #reading = false;
   #sourceDone = false;
 
   constructor(
@@ -49,7 +42,7 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
     this.#fn = fn;
     this.#concurrency = o.concurrency;
     this.#ordered = o.ordered ?? true;
-    this.#reader = new Reader(source);
+    this.#reader = new Reader(source, this.#onRead, this.#onReadError);
   }
 
   protected override extraStats(): Record<string, number> {
@@ -85,19 +78,10 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
     }
     // Start work while fewer than `concurrency` items are between the source and the consumer.
     const reader = this.#reader;
-    while (!this.#reading && this.isOpen && this.#started - this.#yielded < this.#concurrency) {
-      if (!reader.sync) {
-        this.#reading = true;
-        reader.nextAsync().then(this.#onRead, this.#onReadError);
-        return;
-      }
-      let result: IteratorResult<T>;
-      try {
-        result = reader.nextSync();
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
+    while (!reader.reading && this.isOpen && this.#started - this.#yielded < this.#concurrency) {
+      // undefined: an async read is under way, or the source failed (#onReadError ran).
+      const result = reader.read();
+      if (result === undefined) return;
       if (result.done === true) {
         this.#sourceDone = true;
         this.pump();
@@ -166,8 +150,6 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
   }
 
   readonly #onRead = (result: IteratorResult<T>): void => {
-    this.#reading = false;
-    if (result.done === true) this.#reader.finished = true;
     if (!this.isOpen) return;
     if (result.done === true) this.#sourceDone = true;
     else if (!this.#run(result.value)) return;
@@ -175,8 +157,6 @@ class MapConcurrentStage<T, U> extends BaseStage<U> {
   };
 
   readonly #onReadError = (error: unknown): void => {
-    this.#reading = false;
-    this.#reader.finished = true;
     if (this.isOpen) this.fail(error);
   };
 }

@@ -5,9 +5,10 @@ import {
   validateFunction,
   validatePositiveInteger,
 } from '@leakproof/core';
-import { invalidReturnValue, LimitExceededError } from './errors.js';
-import { stageOptions } from './options.js';
-import { BaseStage, type Stage, type StageOptions } from './stage.js';
+import { invalidReturnValue, LimitExceededError } from '../errors.js';
+import { BaseStage } from '../internal/base-stage.js';
+import { stageOptions } from '../internal/options.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 /** One page as `fetchPage` returns it. */
 export interface Page<T, C> {

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { abortError, invalidArgValue, onAbort, validateBoolean, validateInteger } from '@leakproof/core';
-import { from } from './from.js';
-import { stageOptions } from './options.js';
-import type { Source } from './source.js';
-import type { StageOptions } from './stage.js';
+import { stageOptions } from '../internal/options.js';
+import type { Source } from '../source.js';
+import type { StageOptions } from '../stage.js';
+import { from } from '../stages/from.js';
 
 /** Options for {@link toReadable}. */
 export interface ToReadableOptions extends StageOptions {

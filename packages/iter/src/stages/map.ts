@@ -1,8 +1,8 @@
 import { validateFunction } from '@leakproof/core';
-import { stageOptions } from './options.js';
-import { SequentialStage } from './sequential.js';
-import { type Source, validateSource } from './source.js';
-import type { Stage, StageOptions } from './stage.js';
+import { stageOptions } from '../internal/options.js';
+import { SequentialStage } from '../internal/sequential.js';
+import { type Source, validateSource } from '../source.js';
+import type { Stage, StageOptions } from '../stage.js';
 
 /**
  * Calls `fn(item, index)` on each item, one at a time, and yields the results in order.

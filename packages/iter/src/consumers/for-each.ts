@@ -1,9 +1,9 @@
 import { validatePositiveInteger } from '@leakproof/core';
-import { drain } from './drain.js';
-import { mapConcurrent, type WorkContext } from './map-concurrent.js';
-import { stageOptions } from './options.js';
-import type { Source } from './source.js';
-import type { StageOptions } from './stage.js';
+import { drain } from '../internal/drain.js';
+import { stageOptions } from '../internal/options.js';
+import type { Source } from '../source.js';
+import type { StageOptions, WorkContext } from '../stage.js';
+import { mapConcurrent } from '../stages/map-concurrent.js';
 
 /** Options for {@link forEach}. */
 export interface ForEachOptions extends StageOptions {

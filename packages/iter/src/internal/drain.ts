@@ -1,4 +1,4 @@
-import type { Stage } from './stage.js';
+import type { Stage } from '../stage.js';
 
 /**
  * Reads `stage` to the end, calling `onItem` for each item. When `onItem` throws, the
