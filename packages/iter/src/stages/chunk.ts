@@ -1,6 +1,5 @@
 import {
   invalidArgType,
-  unrefTimeout,
   validateDuration,
   validateFunction,
   validateInteger,
@@ -29,7 +28,9 @@ export interface ChunkOptions<T> extends StageOptions {
   readonly sizeOf?: ((item: T) => number) | undefined;
   /**
    * Flushes a partial batch this many milliseconds after its first item arrived when the
-   * source is slow to fill it. @default no timed flush
+   * source is slow to fill it. The timer keeps the process alive while a `next()` waits on
+   * it (as `timers/promises` does for an awaited timer) and not otherwise; closing the
+   * stage clears it. @default no timed flush
    */
   readonly maxWaitMs?: number | undefined;
 }
@@ -54,6 +55,8 @@ class ChunkStage<T> extends BaseStage<T[]> {
   /** The batch's wait expired while nobody was asking: hand it out on the next call. */
   #due = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Whether {@link #timer} holds the process open: only while a `next()` waits on it. */
+  #timerRef = false;
 
   constructor(source: Source<T>, o: ChunkOptions<T>) {
     super('chunk', o, true);
@@ -72,6 +75,26 @@ class ChunkStage<T> extends BaseStage<T[]> {
   }
 
   protected pump(): void {
+    this.#fill();
+    this.#holdProcess();
+  }
+
+  /**
+   * The timed flush settles a `next()` somebody awaits, so while one waits the timer keeps
+   * the process alive (a one-shot script awaiting a slow source must not exit before its
+   * batch); while nobody waits it does not.
+   */
+  #holdProcess(): void {
+    const timer = this.#timer;
+    if (timer === undefined) return;
+    const awaited = this.waiting > 0;
+    if (awaited === this.#timerRef) return;
+    this.#timerRef = awaited;
+    if (awaited) timer.ref();
+    else timer.unref();
+  }
+
+  #fill(): void {
     const reader = this.#reader;
     while (this.waiting > 0 && this.isOpen) {
       if (this.#ready.length > 0) {
@@ -136,7 +159,9 @@ class ChunkStage<T> extends BaseStage<T[]> {
     if (batch.length >= this.#size || this.#bytes >= this.#maxBytes) {
       this.#ready.push(this.#takeBatch());
     } else if (batch.length === 1 && this.#maxWaitMs !== undefined) {
-      this.#timer = unrefTimeout(this.#onTimer, this.#maxWaitMs);
+      this.#timer = setTimeout(this.#onTimer, this.#maxWaitMs);
+      this.#timerRef = true;
+      this.#holdProcess();
     }
   }
 
@@ -153,11 +178,13 @@ class ChunkStage<T> extends BaseStage<T[]> {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
+      this.#timerRef = false;
     }
   }
 
   readonly #onTimer = (): void => {
     this.#timer = undefined;
+    this.#timerRef = false;
     if (!this.isOpen || this.#batch.length === 0) return;
     this.#due = true;
     this.pump();
