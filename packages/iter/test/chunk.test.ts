@@ -103,6 +103,29 @@ describe('chunk', () => {
     expect(after).toBeLessThan(before);
   });
 
+  test('the flush timer keeps the process alive only while a next() waits for it', async () => {
+    // Timers that hold the event loop open; unref'd ones are not listed.
+    const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = refTimers();
+    const gate = deferred();
+    async function* source() {
+      yield 'ab';
+      yield 'cd'; // over maxBytes: 'ab' goes out, 'cd' starts a batch with its flush armed
+      await gate.promise;
+    }
+    const stage = chunk(source(), { size: 10, maxBytes: 3, maxWaitMs: 60_000 });
+    expect((await stage.next()).value).toEqual(['ab']);
+    expect(stage.stats().buffered).toBe(1);
+    expect(refTimers()).toBe(before); // armed, nobody waiting
+    const next = stage.next();
+    expect(refTimers()).toBe(before + 1); // a next() waits on it
+    const closing = stage.return();
+    expect(refTimers()).toBe(before); // closing clears it at once
+    gate.resolve(); // the source's pending read ends, so its return() can run
+    await closing;
+    await expect(next).resolves.toEqual({ done: true, value: undefined });
+  });
+
   test('a synchronous source fills a batch in one go and is closed on early stop', async () => {
     let returned = 0;
     const source: Iterable<number> = {
