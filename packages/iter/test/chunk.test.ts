@@ -119,7 +119,7 @@ describe('chunk', () => {
     expect(refTimers()).toBe(before); // armed, nobody waiting
     const next = stage.next();
     expect(refTimers()).toBe(before + 1); // a next() waits on it
-    const closing = stage.return();
+    const closing = stage.return(undefined);
     expect(refTimers()).toBe(before); // closing clears it at once
     gate.resolve(); // the source's pending read ends, so its return() can run
     await closing;
