@@ -2,7 +2,6 @@ export { type ForEachOptions, forEach } from './consumers/for-each.js';
 export { reduce } from './consumers/reduce.js';
 export { type ToArrayOptions, toArray } from './consumers/to-array.js';
 export { type ToReadableOptions, toReadable } from './consumers/to-readable.js';
-export { LimitExceededError } from './errors.js';
 export { pipe } from './pipe.js';
 export { type ItemOf, isSource, type Source } from './source.js';
 export type { Stage, StageOptions, StageStats, WorkContext } from './stage.js';

@@ -81,14 +81,23 @@ describe('chunk', () => {
   });
 
   test('maxWaitMs: a batch whose wait expired while nobody asked is handed out at once', async () => {
-    const p = probe(range(10), { delayMs: 0, before: (i) => (i === 1 ? sleep(40) : undefined) });
-    const stage = chunk(p.source, { size: 5, maxWaitMs: 10 });
-    expect(await stage.next()).toEqual({ done: false, value: [0] });
-    await sleep(80); // item 1 arrives, its own wait expires, nobody is asking
-    const second = await stage.next();
-    expect(second.value).toEqual([1]);
-    await stage.return(undefined);
-    expect(p.closed()).toBe(1);
+    vi.useFakeTimers();
+    try {
+      const gate = deferred();
+      const p = probe(range(10), { before: (i) => (i === 1 ? gate.promise : undefined) });
+      const stage = chunk(p.source, { size: 5, maxWaitMs: 10 });
+      const first = stage.next();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(await first).toEqual({ done: false, value: [0] });
+      gate.resolve(); // item 1 arrives while nobody is asking: a batch of one, its wait armed
+      await vi.advanceTimersByTimeAsync(10); // ...and expired
+      expect(p.pulled()).toBe(2);
+      expect(await stage.next()).toEqual({ done: false, value: [1] });
+      await stage.return(undefined);
+      expect(p.closed()).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('no timer is left armed after close', async () => {

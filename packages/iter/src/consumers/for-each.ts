@@ -1,6 +1,6 @@
 import { validatePositiveInteger } from '@leakproof/core';
 import { drain } from '../internal/drain.js';
-import { stageOptions } from '../internal/options.js';
+import { stageOptions, stagePart } from '../internal/options.js';
 import type { Source } from '../source.js';
 import type { StageOptions, WorkContext } from '../stage.js';
 import { mapConcurrent } from '../stages/map-concurrent.js';
@@ -26,8 +26,9 @@ export function forEach<T>(
   fn: (item: T, context: WorkContext) => unknown,
   options?: ForEachOptions,
 ): Promise<void> {
-  const o = stageOptions<ForEachOptions>(options);
-  const concurrency = o.concurrency ?? 1;
-  validatePositiveInteger(concurrency, 'concurrency');
-  return drain(mapConcurrent(source, fn, { ...o, concurrency, ordered: false }), undefined);
+  const o = stageOptions<ForEachOptions>(options, 'forEach', ['concurrency']);
+  // undefined means the default; null is a wrong type, like any other non-number.
+  const concurrency = o.concurrency === undefined ? 1 : o.concurrency;
+  validatePositiveInteger(concurrency, 'options.concurrency');
+  return drain(mapConcurrent(source, fn, { ...stagePart(o), concurrency, ordered: false }), undefined);
 }

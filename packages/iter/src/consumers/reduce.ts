@@ -1,4 +1,5 @@
 import { validateFunction } from '@leakproof/core';
+import { stageOptions, stagePart } from '../internal/options.js';
 import { isPromiseLike } from '../internal/util.js';
 import type { Source } from '../source.js';
 import type { StageOptions } from '../stage.js';
@@ -21,7 +22,7 @@ export function reduce<T, A>(
   options?: StageOptions,
 ): Promise<A> {
   validateFunction(fn, 'fn');
-  const stage = from(source, options);
+  const stage = from(source, stagePart(stageOptions(options, 'reduce')));
   return (async () => {
     let accumulator = initial;
     let index = 0;

@@ -1,6 +1,7 @@
-import { validateOptions, validatePositiveInteger } from '@leakproof/core';
-import { LimitExceededError } from '../errors.js';
+import { validatePositiveInteger } from '@leakproof/core';
 import { drain } from '../internal/drain.js';
+import { limitExceeded } from '../internal/errors.js';
+import { stageOptions, stagePart } from '../internal/options.js';
 import type { Source } from '../source.js';
 import type { StageOptions } from '../stage.js';
 import { from } from '../stages/from.js';
@@ -13,7 +14,7 @@ export interface ToArrayOptions extends StageOptions {
 
 /**
  * Collects the items into an array, never more than `max`: the item after the `max`th
- * closes the source and rejects with {@link LimitExceededError} (`ERR_OUT_OF_RANGE`).
+ * closes the source and rejects with a `RangeError` (`ERR_OUT_OF_RANGE`, `limit`: the bound).
  * Bad arguments throw synchronously, before anything is read.
  *
  * @example
@@ -22,13 +23,13 @@ export interface ToArrayOptions extends StageOptions {
  * ```
  */
 export function toArray<T>(source: Source<T>, options: ToArrayOptions): Promise<T[]> {
-  const o = validateOptions<ToArrayOptions>(options);
-  const max = validatePositiveInteger(o.max, 'max');
-  const stage = from(source, o);
+  const o = stageOptions<ToArrayOptions>(options, 'toArray', ['max']);
+  const max = validatePositiveInteger(o.max, 'options.max');
+  const stage = from(source, stagePart(o));
   const out: T[] = [];
   return drain(stage, (item) => {
     if (out.length >= max) {
-      throw new LimitExceededError(`Expected the source to have at most \`max\` (${max}) items`, max);
+      throw limitExceeded('items in the source', 'max', max);
     }
     out.push(item);
   }).then(() => out);

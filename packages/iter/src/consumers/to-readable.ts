@@ -29,12 +29,12 @@ export interface ToReadableOptions extends StageOptions {
  * ```
  */
 export function toReadable<T>(source: Source<T>, options?: ToReadableOptions): Readable {
-  const o = stageOptions<ToReadableOptions>(options);
-  const objectMode = o.objectMode ?? true;
-  validateBoolean(objectMode, 'objectMode');
-  if (o.highWaterMark !== undefined) validateInteger(o.highWaterMark, 'highWaterMark');
-  const { signal, ...rest } = o;
-  const stage = from(source, rest);
+  const o = stageOptions<ToReadableOptions>(options, 'toReadable', ['highWaterMark', 'objectMode']);
+  // undefined means the default; null is a wrong type.
+  const objectMode = o.objectMode === undefined ? true : validateBoolean(o.objectMode, 'options.objectMode');
+  if (o.highWaterMark !== undefined) validateInteger(o.highWaterMark, 'options.highWaterMark');
+  const signal = o.signal;
+  const stage = from(source, { name: o.name });
   let reading = false;
   const readable = new Readable({
     objectMode,

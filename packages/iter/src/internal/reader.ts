@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { invalidReturnValue } from '../errors.js';
 import type { Source } from '../source.js';
+import { invalidReturnValue } from './errors.js';
 
 /** Where a read's answer goes when it is not returned at once. */
 export type OnResult<T> = (result: IteratorResult<T>) => void;

@@ -96,5 +96,5 @@ class BufferStage<T> extends BaseStage<T> {
 export function buffer<T>(source: Source<T>, size: number, options?: StageOptions): Stage<T> {
   validateSource(source, 'source');
   validatePositiveInteger(size, 'size');
-  return new BufferStage(source, size, stageOptions(options));
+  return new BufferStage(source, size, stageOptions(options, 'buffer'));
 }

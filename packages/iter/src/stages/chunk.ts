@@ -35,6 +35,8 @@ export interface ChunkOptions<T> extends StageOptions {
   readonly maxWaitMs?: number | undefined;
 }
 
+const CHUNK_KEYS = ['size', 'maxBytes', 'sizeOf', 'maxWaitMs'];
+
 function defaultSizeOf(item: unknown): number {
   if (typeof item === 'string') return Buffer.byteLength(item);
   if (item instanceof ArrayBuffer || ArrayBuffer.isView(item)) return item.byteLength;
@@ -224,10 +226,14 @@ class ChunkStage<T> extends BaseStage<T[]> {
  */
 export function chunk<T>(source: Source<T>, options: number | ChunkOptions<T>): Stage<T[]> {
   validateSource(source, 'source');
-  const o = stageOptions<ChunkOptions<T>>(typeof options === 'number' ? { size: options } : options);
-  validatePositiveInteger(o.size, 'size');
-  if (o.maxBytes !== undefined) validateInteger(o.maxBytes, 'maxBytes', { min: 1 });
-  if (o.sizeOf !== undefined) validateFunction(o.sizeOf, 'sizeOf');
-  if (o.maxWaitMs !== undefined) validateDuration(o.maxWaitMs, 'maxWaitMs');
+  if (typeof options === 'number') {
+    validatePositiveInteger(options, 'size');
+    return new ChunkStage(source, { size: options });
+  }
+  const o = stageOptions<ChunkOptions<T>>(options, 'chunk', CHUNK_KEYS);
+  validatePositiveInteger(o.size, 'options.size');
+  if (o.maxBytes !== undefined) validateInteger(o.maxBytes, 'options.maxBytes', { min: 1 });
+  if (o.sizeOf !== undefined) validateFunction(o.sizeOf, 'options.sizeOf');
+  if (o.maxWaitMs !== undefined) validateDuration(o.maxWaitMs, 'options.maxWaitMs');
   return new ChunkStage(source, o as ChunkOptions<T>);
 }

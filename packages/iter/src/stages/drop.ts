@@ -19,6 +19,6 @@ export function drop<T>(source: Source<T>, count: number, options?: StageOptions
     'drop',
     source,
     (item, index) => (index < count ? SKIP : item),
-    stageOptions(options),
+    stageOptions(options, 'drop'),
   );
 }

@@ -38,6 +38,6 @@ export function filter<T>(
       if (isPromiseLike(keep)) return Promise.resolve(keep).then((ok) => (ok ? item : SKIP));
       return keep ? item : SKIP;
     },
-    stageOptions(options),
+    stageOptions(options, 'filter'),
   );
 }

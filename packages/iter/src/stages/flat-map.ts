@@ -30,8 +30,9 @@ export function flatMap<T, U>(
 ): Stage<U> {
   validateSource(source, 'source');
   validateFunction(fn, 'fn');
-  const o = stageOptions<FlatMapOptions>(options);
-  const concurrency = o.concurrency ?? 1;
-  validatePositiveInteger(concurrency, 'concurrency');
+  const o = stageOptions<FlatMapOptions>(options, 'flatMap', ['concurrency']);
+  // undefined means the default; null is a wrong type, like any other non-number.
+  const concurrency = o.concurrency === undefined ? 1 : o.concurrency;
+  validatePositiveInteger(concurrency, 'options.concurrency');
   return new MergeStage<T, U>('flatMap', source, fn, concurrency, 'fn(item)', o);
 }

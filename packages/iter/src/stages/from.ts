@@ -16,5 +16,5 @@ const identity = <T>(item: T): T => item;
  */
 export function from<T>(source: Source<T>, options?: StageOptions): Stage<T> {
   validateSource(source, 'source');
-  return new SequentialStage<T, T>('from', source, identity, stageOptions(options));
+  return new SequentialStage<T, T>('from', source, identity, stageOptions(options, 'from'));
 }

@@ -183,8 +183,8 @@ export function mapConcurrent<T, U>(
 ): Stage<U> {
   validateSource(source, 'source');
   validateFunction(fn, 'fn');
-  const o = stageOptions<MapConcurrentOptions>(options);
-  validatePositiveInteger(o.concurrency, 'concurrency');
-  if (o.ordered !== undefined) validateBoolean(o.ordered, 'ordered');
+  const o = stageOptions<MapConcurrentOptions>(options, 'mapConcurrent', ['concurrency', 'ordered']);
+  validatePositiveInteger(o.concurrency, 'options.concurrency');
+  if (o.ordered !== undefined) validateBoolean(o.ordered, 'options.ordered');
   return new MapConcurrentStage(source, fn, o as MapConcurrentOptions);
 }

@@ -21,5 +21,5 @@ export function map<T, U>(
 ): Stage<U> {
   validateSource(source, 'source');
   validateFunction(fn, 'fn');
-  return new SequentialStage<T, U>('map', source, fn, stageOptions(options));
+  return new SequentialStage<T, U>('map', source, fn, stageOptions(options, 'map'));
 }

@@ -30,7 +30,7 @@ export function merge<S extends Source<unknown>>(
   options?: MergeOptions,
 ): Stage<ItemOf<S>> {
   validateSource(sources, 'sources');
-  const o = stageOptions<MergeOptions>(options);
+  const o = stageOptions<MergeOptions>(options, 'merge', ['concurrency']);
   let concurrency = o.concurrency;
   if (Array.isArray(sources)) {
     sources.forEach((source, i) => {
@@ -39,7 +39,7 @@ export function merge<S extends Source<unknown>>(
     });
     if (concurrency === undefined) concurrency = Math.max(1, sources.length);
   }
-  validatePositiveInteger(concurrency, 'concurrency');
+  validatePositiveInteger(concurrency, 'options.concurrency');
   return new MergeStage<S, ItemOf<S>>(
     'merge',
     sources,

@@ -1,12 +1,12 @@
 import {
+  createError,
   diagnosticsChannel,
-  LeakproofError,
   publish,
   validateFunction,
   validatePositiveInteger,
 } from '@leakproof/core';
-import { invalidReturnValue, LimitExceededError } from '../errors.js';
 import { BaseStage } from '../internal/base-stage.js';
+import { invalidReturnValue, limitExceeded } from '../internal/errors.js';
 import { stageOptions } from '../internal/options.js';
 import type { Stage, StageOptions } from '../stage.js';
 
@@ -94,12 +94,8 @@ class PaginateStage<T, C> extends BaseStage<T | T[]> {
         return;
       }
       if (this.#pages >= this.#maxPages) {
-        this.fail(
-          new LimitExceededError(
-            `Expected at most \`maxPages\` (${this.#maxPages}) pages, but the last one has a next cursor`,
-            this.#maxPages,
-          ),
-        );
+        // The last allowed page has a next cursor and more items are asked for.
+        this.fail(limitExceeded('pages', 'maxPages', this.#maxPages));
         return;
       }
       this.#fetch();
@@ -149,12 +145,7 @@ class PaginateStage<T, C> extends BaseStage<T | T[]> {
       typeof next !== 'function' &&
       Object.is(next, this.#cursor)
     ) {
-      this.fail(
-        new LeakproofError(
-          'ERR_CURSOR_REPEATED',
-          `fetchPage returned the cursor it was given (${String(next)}): paging would never end`,
-        ),
-      );
+      this.fail(createError('ERR_CURSOR_REPEATED', { cursor: String(next) }));
       return;
     }
     this.#cursor = next ?? undefined;
@@ -176,9 +167,11 @@ class PaginateStage<T, C> extends BaseStage<T | T[]> {
 
 function validate<T, C>(fetchPage: FetchPage<T, C>, options: PaginateOptions): PaginateOptions {
   validateFunction(fetchPage, 'fetchPage');
-  const o = stageOptions<PaginateOptions>(options);
-  validatePositiveInteger(o.limit, 'limit');
-  if (o.maxPages !== undefined) validatePositiveInteger(o.maxPages, 'maxPages', Number.MAX_SAFE_INTEGER);
+  const o = stageOptions<PaginateOptions>(options, 'paginate', ['limit', 'maxPages']);
+  validatePositiveInteger(o.limit, 'options.limit');
+  if (o.maxPages !== undefined) {
+    validatePositiveInteger(o.maxPages, 'options.maxPages', Number.MAX_SAFE_INTEGER);
+  }
   return o as PaginateOptions;
 }
 

@@ -72,5 +72,5 @@ class TakeStage<T> extends BaseStage<T> {
 export function take<T>(source: Source<T>, count: number, options?: StageOptions): Stage<T> {
   validateSource(source, 'source');
   validateInteger(count, 'count');
-  return new TakeStage(source, count, stageOptions(options));
+  return new TakeStage(source, count, stageOptions(options, 'take'));
 }

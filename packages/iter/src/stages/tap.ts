@@ -28,6 +28,6 @@ export function tap<T>(
       const done = fn(item, index);
       return isPromiseLike(done) ? Promise.resolve(done).then(() => item) : item;
     },
-    stageOptions(options),
+    stageOptions(options, 'tap'),
   );
 }
