@@ -70,8 +70,11 @@ export function toReadable<T>(source: Source<T>, options?: ToReadableOptions): R
   });
   if (signal !== undefined) {
     // Destroy at once, even while the stream is paused with a full buffer and nobody reads.
+    // Once every item has been read ('end') an abort has nothing left to stop.
     const subscription = onAbort(signal, () => readable.destroy(abortError(signal)));
-    readable.once('close', () => subscription.dispose());
+    const dispose = (): void => subscription.dispose();
+    readable.once('end', dispose);
+    readable.once('close', dispose);
   }
   return readable;
 }
