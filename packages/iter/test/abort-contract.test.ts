@@ -86,10 +86,13 @@ const stages: [string, MakeStage, number?][] = [
   [
     'paginate',
     (_s, o, gate) =>
-      paginate(async (after: number | undefined) => (await gate, { items: [after ?? 0], next: null }), {
-        limit: 1,
-        ...o,
-      }),
+      paginate(
+        async (after: number | undefined) => {
+          await gate;
+          return { items: [after ?? 0], next: null };
+        },
+        { limit: 1, ...o },
+      ),
   ],
 ];
 
