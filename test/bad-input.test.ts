@@ -22,6 +22,7 @@ const ENTRY_POINTS = [
 const ACCEPTS_ANYTHING: Record<string, string> = {
   describeValue: 'describes any value',
   isLeakproofError: 'a type guard over any value',
+  isSource: 'a type guard over any value',
   defineErrors: 'returns its argument: a typing aid',
   captureStack: 'takes an optional label of any kind',
   isStackCaptureEnabled: 'takes no argument',
