@@ -8,7 +8,7 @@
 // of one skews the other), the processes alternate, and each row reports the median over the
 // runs of each build and the ratio. Alternating runs spread machine noise over both builds.
 //
-// Run: npx -y pnpm@10 build && node --expose-gc benchmarks/iter/stages.mjs [--baseline <dir>] [--runs 5] [--quick]
+// Run: npx -y pnpm@10 build && node --expose-gc benchmarks/iter/stages.mjs [--baseline <dir>] [--runs 5] [--only <stage>] [--quick]
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,6 +20,8 @@ const option = (name) => {
   return at === -1 ? undefined : args[at + 1];
 };
 const quick = args.includes('--quick');
+// `--only chunk` measures only the stages whose name contains the text.
+const only = option('--only');
 const timing = quick ? { timeMs: 100, rounds: 3, warmupMs: 50 } : { timeMs: 200, rounds: 5, warmupMs: 100 };
 
 const N = 10_000;
@@ -76,6 +78,7 @@ async function measure(build) {
   const it = build === undefined ? await import('@leakproof/iter') : await import(build);
   const out = {};
   for (const [stage, make] of Object.entries(stages)) {
+    if (only !== undefined && !stage.includes(only)) continue;
     for (const [kind, source] of Object.entries(sources)) {
       // Items read from the sources per run: merge reads two sources.
       const items = stage.startsWith('merge') ? 2 * N : N;
@@ -110,7 +113,14 @@ if (worker !== undefined) {
     JSON.parse(
       execFileSync(
         process.execPath,
-        ['--expose-gc', self, '--worker', which, ...(quick ? ['--quick'] : [])],
+        [
+          '--expose-gc',
+          self,
+          '--worker',
+          which,
+          ...(quick ? ['--quick'] : []),
+          ...(only ? ['--only', only] : []),
+        ],
         {
           encoding: 'utf8',
           maxBuffer: 1 << 20,

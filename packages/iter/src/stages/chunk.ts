@@ -138,6 +138,11 @@ class ChunkStage<T> extends BaseStage<T[]> {
 
   /** {@link #add}; false when `sizeOf` failed the stage. */
   #tryAdd(item: T): boolean {
+    // Only a `sizeOf` can throw: without one, no try/catch on the hot path.
+    if (this.#sizeOf === undefined) {
+      this.#add(item);
+      return true;
+    }
     try {
       this.#add(item);
       return true;
