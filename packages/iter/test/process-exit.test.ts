@@ -12,8 +12,11 @@ interface Outcome {
   readonly killed: boolean;
 }
 
-/** Runs one scenario; a child still running after `killAfterMs` is killed and reported so. */
-function run(scenario: string, killAfterMs = 20_000): Promise<Outcome> {
+/**
+ * Runs one scenario. A child still running `killAfterMs` after it printed `startLine` (once its
+ * imports are loaded) is killed and reported so.
+ */
+function run(scenario: string, startLine = 'started', killAfterMs = 10_000): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, scenario], {
       cwd,
@@ -22,16 +25,22 @@ function run(scenario: string, killAfterMs = 20_000): Promise<Outcome> {
     let stdout = '';
     let stderr = '';
     let killed = false;
-    child.stdout.on('data', (d) => (stdout += d));
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (timer === undefined && stdout.split('\n').includes(startLine)) {
+        timer = setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, killAfterMs);
+      }
+    });
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, killAfterMs);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, killed });
+      const lines = stdout.trim().split('\n');
+      resolve({ code, stdout: lines.slice(1).join('\n'), stderr, killed });
     });
   });
 }
@@ -58,8 +67,9 @@ describe('a script whose only work is one wait settles it, never exits 13 under 
 });
 
 test('a script that uses every kind of stage and disposes none of them exits on its own', async () => {
-  // The 60 s flush timers in the scenario would hold the process far past this if they were ref'd.
-  const outcome = await run('undisposed', 20_000);
+  // Counted from its last line: the 60 s flush timers in the scenario would hold the process
+  // far past this if they were ref'd.
+  const outcome = await run('undisposed', 'left open');
   expect(outcome).toMatchObject({ code: 0, killed: false });
   expect(outcome.stdout.trim()).toBe('left open');
 });
