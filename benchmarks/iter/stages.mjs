@@ -24,7 +24,8 @@ const quick = args.includes('--quick');
 const only = option('--only');
 const timing = quick ? { timeMs: 100, rounds: 3, warmupMs: 50 } : { timeMs: 200, rounds: 5, warmupMs: 100 };
 
-const N = 10_000;
+// Items per run (`--items`): larger runs weigh the per-item path more than building the stage.
+const N = Number(option('--items') ?? 10_000);
 const array = Array.from({ length: N }, (_, i) => i);
 async function* numbers(n) {
   for (let i = 0; i < n; i++) yield i;
@@ -120,6 +121,8 @@ if (worker !== undefined) {
           which,
           ...(quick ? ['--quick'] : []),
           ...(only ? ['--only', only] : []),
+          '--items',
+          String(N),
         ],
         {
           encoding: 'utf8',

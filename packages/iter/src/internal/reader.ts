@@ -100,23 +100,32 @@ export class Reader<T> {
    */
   read(): IteratorResult<T> | undefined {
     this.#reads++;
-    if (this.sync) {
-      let result: IteratorResult<T>;
-      try {
-        result = (this.#iterator as Iterator<T>).next();
-      } catch (error) {
-        this.#finished = true;
-        this.#onError(error);
-        return undefined;
-      }
-      if (!isResult(result)) {
-        this.#finished = true;
-        this.#onError(notAResult(result));
-        return undefined;
-      }
-      if (result.done === true) this.#finished = true;
-      return result;
+    // Two small methods rather than one: the synchronous path stays small enough to inline
+    // into a stage's read loop.
+    if (this.sync) return this.#readSync();
+    this.#readAsync();
+    return undefined;
+  }
+
+  #readSync(): IteratorResult<T> | undefined {
+    let result: IteratorResult<T>;
+    try {
+      result = (this.#iterator as Iterator<T>).next();
+    } catch (error) {
+      return this.#brokenSync(error);
     }
+    if (!isResult(result)) return this.#brokenSync(notAResult(result));
+    if (result.done === true) this.#finished = true;
+    return result;
+  }
+
+  #brokenSync(error: unknown): undefined {
+    this.#finished = true;
+    this.#onError(error);
+    return undefined;
+  }
+
+  #readAsync(): void {
     this.#reading = true;
     let pending: Promise<IteratorResult<T>>;
     try {
@@ -126,7 +135,6 @@ export class Reader<T> {
       pending = Promise.reject(error);
     }
     pending.then(this.#answered, this.#failed);
-    return undefined;
   }
 
   /** Closes the source unless it is finished; settles once its `return()` has. Idempotent. */

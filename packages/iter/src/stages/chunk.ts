@@ -117,15 +117,20 @@ class ChunkStage<T> extends BaseStage<T[]> {
       if (reader.reading) return;
       // A synchronous source fills the whole batch in one go. undefined: an async read is
       // under way, or the source failed (#onReadError ran).
-      do {
-        const result = reader.read();
-        if (result === undefined) return;
-        if (result.done === true) {
-          this.#sourceDone = true;
-          break;
-        }
-        if (!this.#tryAdd(result.value)) return;
-      } while (this.#ready.length === 0);
+      try {
+        do {
+          const result = reader.read();
+          if (result === undefined) return;
+          if (result.done === true) {
+            this.#sourceDone = true;
+            break;
+          }
+          this.#add(result.value); // throws only what sizeOf throws
+        } while (this.#ready.length === 0);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
     }
   }
 
