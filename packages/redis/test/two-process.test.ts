@@ -158,10 +158,12 @@ describe('TieredCache across two processes', () => {
         ),
       'the parent to write again',
     );
-    await waitFor(
-      async () => (await child.request('get', { key: 'k' }).catch(() => undefined)) === 'after',
-      'the child to read again',
-    );
+    // A read that overlaps the invalidation of the parent's write is (rightly) not kept in
+    // L1: read until the child's L1 itself holds the new value, the state asserted below.
+    await waitFor(async () => {
+      await child.request('get', { key: 'k' }).catch(() => undefined);
+      return (await child.request('getLocal', { key: 'k' })) === 'after';
+    }, 'the child’s L1 to hold the value written after recovery');
     expect(await child.request('getLocal', { key: 'k' })).toBe('after');
     const before = child.events.length;
     await cache.set('k', 'again');
