@@ -195,7 +195,11 @@ export function parseMemoryCacheOptions<V>(value: unknown): ParsedMemoryCacheOpt
       ? undefined
       : validatePositiveInteger(o.maxBytes, 'options.maxBytes', Number.MAX_SAFE_INTEGER);
   if (max === undefined && maxBytes === undefined) {
-    throw invalidArgType('options.max', 'a positive integer (or options.maxBytes)', undefined);
+    throw invalidArgValue(
+      'options.max',
+      'a positive integer, or options.maxBytes (a MemoryCache needs a bound)',
+      undefined,
+    );
   }
   return {
     max,
