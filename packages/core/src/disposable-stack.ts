@@ -1,3 +1,6 @@
+import { createError } from './catalogue/index.js';
+import { invalidArgType } from './validate.js';
+
 /**
  * `DisposableStack`, `AsyncDisposableStack` and `SuppressedError` as the TC39 explicit
  * resource management proposal defines them. Node 20 has `Symbol.dispose` and
@@ -44,7 +47,8 @@ type AsyncDisposer = () => void | PromiseLike<void>;
 
 function disposeMethod(value: unknown, symbol: symbol, what: string): (this: unknown) => unknown {
   const method = (value as Record<symbol, unknown>)[symbol];
-  if (typeof method !== 'function') throw new TypeError(`${what} has no [${symbol.description}]() method`);
+  if (typeof method !== 'function')
+    throw createError('ERR_NOT_DISPOSABLE', { what, method: String(symbol.description) });
   return method as (this: unknown) => unknown;
 }
 
@@ -72,7 +76,7 @@ export class DisposableStack implements Disposable {
   }
 
   #assertPending(): void {
-    if (this.#state === State.Disposed) throw new ReferenceError('DisposableStack already disposed');
+    if (this.#state === State.Disposed) throw createError('ERR_STACK_DISPOSED', { what: 'DisposableStack' });
   }
 
   /** Adds `value`'s `[Symbol.dispose]` to the stack and returns `value`. `null`/`undefined` pass through. */
@@ -88,7 +92,7 @@ export class DisposableStack implements Disposable {
   /** Adds `onDispose(value)` to the stack and returns `value`. */
   adopt<T>(value: T, onDispose: (value: T) => void): T {
     this.#assertPending();
-    if (typeof onDispose !== 'function') throw new TypeError('onDispose must be a function');
+    if (typeof onDispose !== 'function') throw invalidArgType('onDispose', 'a function', onDispose);
     this.#disposers.push(() => onDispose(value));
     return value;
   }
@@ -96,7 +100,7 @@ export class DisposableStack implements Disposable {
   /** Adds `onDispose` to the stack. */
   defer(onDispose: () => void): void {
     this.#assertPending();
-    if (typeof onDispose !== 'function') throw new TypeError('onDispose must be a function');
+    if (typeof onDispose !== 'function') throw invalidArgType('onDispose', 'a function', onDispose);
     this.#disposers.push(onDispose);
   }
 
@@ -156,7 +160,8 @@ export class AsyncDisposableStack implements AsyncDisposable {
   }
 
   #assertPending(): void {
-    if (this.#state === State.Disposed) throw new ReferenceError('AsyncDisposableStack already disposed');
+    if (this.#state === State.Disposed)
+      throw createError('ERR_STACK_DISPOSED', { what: 'AsyncDisposableStack' });
   }
 
   /** Adds `value`'s `[Symbol.asyncDispose]` (or `[Symbol.dispose]`) to the stack and returns `value`. */
@@ -178,7 +183,8 @@ export class AsyncDisposableStack implements AsyncDisposable {
   /** Adds `onDisposeAsync(value)` to the stack and returns `value`. */
   adopt<T>(value: T, onDisposeAsync: (value: T) => void | PromiseLike<void>): T {
     this.#assertPending();
-    if (typeof onDisposeAsync !== 'function') throw new TypeError('onDisposeAsync must be a function');
+    if (typeof onDisposeAsync !== 'function')
+      throw invalidArgType('onDisposeAsync', 'a function', onDisposeAsync);
     this.#disposers.push(() => onDisposeAsync(value));
     return value;
   }
@@ -186,7 +192,8 @@ export class AsyncDisposableStack implements AsyncDisposable {
   /** Adds `onDisposeAsync` to the stack. */
   defer(onDisposeAsync: () => void | PromiseLike<void>): void {
     this.#assertPending();
-    if (typeof onDisposeAsync !== 'function') throw new TypeError('onDisposeAsync must be a function');
+    if (typeof onDisposeAsync !== 'function')
+      throw invalidArgType('onDisposeAsync', 'a function', onDisposeAsync);
     this.#disposers.push(onDisposeAsync);
   }
 

@@ -1,3 +1,15 @@
+export {
+  type CatalogueError,
+  catalogue,
+  catalogueByPackage,
+  createError,
+  defineErrors,
+  type ErrorCode,
+  type ErrorKind,
+  type ErrorParams,
+  type ErrorSpec,
+  errorMessage,
+} from './catalogue/index.js';
 export { describeValue } from './describe.js';
 export { channelName, diagnosticsChannel, publish } from './diagnostics.js';
 export { AsyncDisposableStack, DisposableStack, SuppressedError } from './disposable-stack.js';
@@ -19,6 +31,7 @@ export {
   type IntegerBounds,
   invalidArgType,
   invalidArgValue,
+  type KnownOptions,
   MAX_ENTRIES,
   MAX_TIMER_MS,
   outOfRange,
@@ -34,4 +47,4 @@ export {
   validatePositiveInteger,
   validateString,
 } from './validate.js';
-export { emitLeakproofWarning } from './warnings.js';
+export { emitLeakproofWarning, warnDeprecatedOption } from './warnings.js';

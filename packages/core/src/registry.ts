@@ -1,4 +1,4 @@
-import { invalidArgType } from './validate.js';
+import { invalidArgType, validateObject } from './validate.js';
 
 /**
  * The process-wide registry of live leakproof primitives. Each primitive registers itself
@@ -85,6 +85,12 @@ const { entries, collected } = state;
  * registry would keep it alive forever.
  */
 export function registerPrimitive<T extends object>(target: T, options: RegisterOptions<T>): Registration {
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null) {
+    throw invalidArgType('target', 'an object', target);
+  }
+  validateObject(options, 'options');
+  if (typeof options.kind !== 'string' || options.kind === '')
+    throw invalidArgType('options.kind', 'a non-empty string', options.kind);
   const id = state.nextId++;
   const name = options.name ?? `${options.kind}#${id}`;
   if (options.stats === undefined && typeof (target as { stats?: unknown }).stats !== 'function') {

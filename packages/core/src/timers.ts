@@ -1,8 +1,13 @@
-import { AbortError } from './errors.js';
+import * as events from 'node:events';
+import { createError } from './catalogue/index.js';
+import type { AbortError } from './errors.js';
+import { validateAbortSignal, validateDuration, validateOptions } from './validate.js';
 
 /**
- * `setTimeout` whose timer never keeps the process alive. Every timer leakproof arms
- * goes through here or {@link unrefInterval}.
+ * `setTimeout` whose timer never keeps the process alive: for housekeeping (sweeps, idle
+ * eviction, leak detection, sampling, watchers). A timer that settles a promise somebody
+ * awaits is a plain ref'd `setTimeout`, cleared when the wait settles (see the core README's
+ * timer rule).
  */
 export function unrefTimeout(callback: () => void, ms: number): NodeJS.Timeout {
   const timer = setTimeout(callback, ms);
@@ -19,12 +24,17 @@ export function unrefInterval(callback: () => void, ms: number): NodeJS.Timeout 
 
 /** The error an operation rejects with when `signal` aborts: an {@link AbortError} whose `cause` is the signal's reason. */
 export function abortError(signal: AbortSignal): AbortError {
-  return new AbortError('The operation was aborted', { cause: signal.reason });
+  return createError('ABORT_ERR', undefined, { cause: signal.reason });
 }
 
 /**
  * Calls `onAbort` once when `signal` aborts (at once, synchronously, if it already has).
  * Returns a `Disposable` that removes the listener, so it never outlives its use.
+ *
+ * This is the one way leakproof listens to a signal. It hears the abort even when another
+ * `'abort'` listener calls `event.stopImmediatePropagation()` (it subscribes through
+ * `events.addAbortListener`, Node ≥ 20.5; older Node 20 releases fall back to a plain
+ * listener, which such a listener can silence).
  *
  * @example
  * ```ts
@@ -40,31 +50,55 @@ export function onAbort(
     onAbort();
     return NOOP_DISPOSABLE;
   }
-  const listener = (): void => onAbort();
+  let fired = false;
+  const listener = (): void => {
+    if (fired) return;
+    fired = true;
+    onAbort();
+  };
+  if (addAbortListener !== undefined) {
+    const subscription = addAbortListener(signal, listener);
+    const dispose = (): void => subscription[Symbol.dispose]();
+    return { dispose, [Symbol.dispose]: dispose };
+  }
   signal.addEventListener('abort', listener, { once: true });
   const dispose = (): void => signal.removeEventListener('abort', listener);
   return { dispose, [Symbol.dispose]: dispose };
 }
 
+const addAbortListener: ((signal: AbortSignal, listener: () => void) => Disposable) | undefined = (
+  events as { addAbortListener?: (signal: AbortSignal, listener: () => void) => Disposable }
+).addAbortListener;
+
 const noop = (): void => {};
 const NOOP_DISPOSABLE: Disposable & { dispose(): void } = { dispose: noop, [Symbol.dispose]: noop };
 
 /**
- * Resolves after `ms` on an unref'd timer. With a `signal`, rejects with {@link AbortError}
- * when it aborts; either way no timer or listener is left behind.
+ * Resolves after `ms`. With a `signal`, rejects with {@link AbortError} when it aborts; either
+ * way no timer or listener is left behind.
  *
- * Note: an unref'd sleep does not keep the process alive; a program whose only pending
- * work is this sleep exits before it resolves. That is the point.
+ * The timer keeps the process alive while the sleep is awaited, as `timers/promises` does: a
+ * script whose only work is `await sleep(50)` resolves, never exits with the sleep pending.
+ * `ms` is validated (0 to 2^31 - 1); a bad value or signal rejects with a coded error.
  */
 export function sleep(ms: number, options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
-  const { signal } = options;
+  let signal: AbortSignal | undefined;
+  try {
+    validateDuration(ms, 'ms');
+    const checked = validateOptions<{ signal: AbortSignal }>(options, 'options', ['signal'], {
+      owner: 'sleep',
+    });
+    if (checked.signal !== undefined) signal = validateAbortSignal(checked.signal, 'options.signal');
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise<void>((resolve, reject) => {
     const subscription = onAbort(signal, () => {
       clearTimeout(timer);
       reject(abortError(signal!));
     });
-    const timer = unrefTimeout(() => {
+    const timer = setTimeout(() => {
       subscription.dispose();
       resolve();
     }, ms);

@@ -1,37 +1,23 @@
-import { describeValue } from './describe.js';
+import { createError } from './catalogue/index.js';
 
 /** An option or argument error carrying one of Node's own error codes. */
 export interface ArgumentError extends Error {
   readonly code: 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE' | 'ERR_INVALID_ARG_VALUE';
 }
 
-function withCode<E extends Error>(error: E, code: ArgumentError['code']): E & ArgumentError {
-  Object.defineProperty(error, 'code', { value: code, enumerable: true, configurable: true, writable: true });
-  return error as E & ArgumentError;
-}
-
 /** `TypeError` with `code: 'ERR_INVALID_ARG_TYPE'`: ``Expected `name` to be expected, got value``. */
 export function invalidArgType(name: string, expected: string, value: unknown): TypeError & ArgumentError {
-  return withCode(
-    new TypeError(`Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`),
-    'ERR_INVALID_ARG_TYPE',
-  );
+  return createError('ERR_INVALID_ARG_TYPE', { name, expected, actual: value });
 }
 
 /** `RangeError` with `code: 'ERR_OUT_OF_RANGE'`: ``Expected `name` to be range, got value``. */
 export function outOfRange(name: string, range: string, value: unknown): RangeError & ArgumentError {
-  return withCode(
-    new RangeError(`Expected \`${name}\` to be ${range}, got ${describeValue(value)}`),
-    'ERR_OUT_OF_RANGE',
-  );
+  return createError('ERR_OUT_OF_RANGE', { name, range, actual: value });
 }
 
 /** `TypeError` with `code: 'ERR_INVALID_ARG_VALUE'`: ``Expected `name` to be rule, got value``. */
 export function invalidArgValue(name: string, rule: string, value: unknown): TypeError & ArgumentError {
-  return withCode(
-    new TypeError(`Expected \`${name}\` to be ${rule}, got ${describeValue(value)}`),
-    'ERR_INVALID_ARG_VALUE',
-  );
+  return createError('ERR_INVALID_ARG_VALUE', { name, rule, actual: value });
 }
 
 /** The largest `max` any bounded structure accepts: V8's limit on the entries of a `Map`. */
@@ -114,21 +100,13 @@ export function validateFunction<F extends Function = (...args: never[]) => unkn
   return value as F;
 }
 
-/** Asserts `value` is an `AbortSignal` and returns it. */
+/**
+ * Asserts `value` is a real `AbortSignal` and returns it. Look-alike objects are rejected:
+ * an object that only quacks can neither be listened to reliably nor left clean.
+ */
 export function validateAbortSignal(value: unknown, name: string): AbortSignal {
-  if (!(value instanceof AbortSignal)) {
-    // Signals from another realm or polyfill still work if they quack.
-    const v = value as { aborted?: unknown; addEventListener?: unknown } | null;
-    if (
-      typeof v !== 'object' ||
-      v === null ||
-      typeof v.aborted !== 'boolean' ||
-      typeof v.addEventListener !== 'function'
-    ) {
-      throw invalidArgType(name, 'an AbortSignal', value);
-    }
-  }
-  return value as AbortSignal;
+  if (!(value instanceof AbortSignal)) throw invalidArgType(name, 'an AbortSignal', value);
+  return value;
 }
 
 /** Asserts `value` is one of `allowed` (compared with `===`) and returns it. */
@@ -151,10 +129,110 @@ export function validateObject<T extends object = Record<string, unknown>>(value
   return value as T;
 }
 
-/** Like {@link validateObject}, but `undefined` yields an empty object: for optional options bags. */
-export function validateOptions<T extends object>(value: unknown, name = 'options'): Partial<T> {
+/** How {@link validateOptions} checks the keys of an options object. */
+export interface KnownOptions {
+  /** The thing the options configure, named in messages (`BoundedMap`, `createPool`). */
+  readonly owner?: string | undefined;
+  /**
+   * Extra hints for unknown keys: the key a user wrote, and either the option to use instead
+   * (an entry of `known`) or a sentence saying what to do.
+   */
+  readonly hints?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Option names users bring from the libraries leakproof replaces (lru-cache, generic-pool,
+ * node:events), with the leakproof name or a sentence. A hint naming an option is only given
+ * when the owner has that option.
+ */
+const FOREIGN_OPTION_HINTS: Readonly<Record<string, string>> = {
+  // lru-cache
+  maxSize: 'maxBytes',
+  sizeCalculation: 'sizeOf',
+  dispose: 'onEvict',
+  disposeAfter: 'onEvict',
+  fetchMethod: 'getOrLoad',
+  ttlAutopurge: 'it is not needed: expired entries are swept by one shared timer',
+  // generic-pool
+  acquireTimeoutMillis: 'acquireTimeoutMs',
+  destroyTimeoutMillis: 'destroyTimeoutMs',
+  idleTimeoutMillis: 'idleTimeoutMs',
+  softIdleTimeoutMillis: 'idleTimeoutMs',
+  maxWaitingClients: 'maxWaiting',
+  testOnBorrow: 'validateOnBorrow',
+  fifo: 'order',
+  // node:events and timers
+  timeout: 'timeoutMs',
+  sweepInterval: 'sweepIntervalMs',
+};
+
+/**
+ * Checks an options bag. `undefined` yields an empty object (every option takes its default);
+ * anything but a plain object is `ERR_INVALID_ARG_TYPE`. With `known`, a key that is not one of
+ * them is `ERR_INVALID_ARG_VALUE` with a did-you-mean hint: the name users bring from
+ * lru-cache, generic-pool or node:events, or a close spelling of a known option.
+ *
+ * @example
+ * ```ts
+ * const o = validateOptions<MapOptions>(options, 'options', ['max', 'ttl'], { owner: 'BoundedMap' });
+ * ```
+ */
+export function validateOptions<T extends object>(
+  value: unknown,
+  name = 'options',
+  known?: readonly string[],
+  check: KnownOptions = {},
+): Partial<T> {
   if (value === undefined) return {};
-  return validateObject<Partial<T>>(value, name);
+  const options = validateObject<Partial<T>>(value, name);
+  if (known !== undefined) {
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) throw unknownOption(name, key, known, check);
+    }
+  }
+  return options;
+}
+
+function unknownOption(name: string, key: string, known: readonly string[], check: KnownOptions): TypeError {
+  const hint = check.hints?.[key] ?? FOREIGN_OPTION_HINTS[key];
+  let advice: string | undefined;
+  if (hint !== undefined && known.includes(hint)) advice = `use \`${name}.${hint}\``;
+  else if (hint !== undefined && /\s/.test(hint)) advice = hint;
+  else {
+    const close = closestName(key, known);
+    if (close !== undefined) advice = `did you mean \`${name}.${close}\`?`;
+  }
+  const owner = check.owner === undefined ? '' : ` of ${check.owner}`;
+  const rule = `a known option${owner} (${known.map((k) => `\`${k}\``).join(', ')})${advice === undefined ? '' : `; ${advice}`}`;
+  return invalidArgValue(`${name}.${key}`, rule, key);
+}
+
+/** The known name closest to `key` (case-insensitive edit distance ≤ 2), if any. */
+function closestName(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
 }
 
 /** Asserts `value` is a boolean and returns it. */

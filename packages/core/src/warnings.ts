@@ -9,3 +9,20 @@ export function emitLeakproofWarning(message: string, code: string, detail?: str
     detail === undefined ? { type: 'LeakproofWarning', code } : { type: 'LeakproofWarning', code, detail },
   );
 }
+
+const warnedOptions = new Set<string>();
+
+/**
+ * Warns once per process that `owner`'s option `oldName` is deprecated in favour of `newName`
+ * (a `DeprecationWarning` with code `LEAKPROOF_DEP_OPTION`). Old names keep working for one
+ * minor version.
+ */
+export function warnDeprecatedOption(owner: string, oldName: string, newName: string): void {
+  const key = `${owner}\0${oldName}`;
+  if (warnedOptions.has(key)) return;
+  warnedOptions.add(key);
+  process.emitWarning(`${owner}: \`options.${oldName}\` is deprecated; use \`options.${newName}\``, {
+    type: 'DeprecationWarning',
+    code: 'LEAKPROOF_DEP_OPTION',
+  });
+}

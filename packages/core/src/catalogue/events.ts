@@ -1,0 +1,4 @@
+import { defineErrors } from './define.js';
+
+/** The codes of @leakproof/events. */
+export const eventsErrors = defineErrors({});
