@@ -1,7 +1,7 @@
 // Internal: every Redis command the package sends goes through one guard, which gives it
 // a deadline, a bound on how many may be pending, a readiness check (so nothing is handed
 // to an offline queue) and the circuit breaker.
-import { TimeoutError } from '@leakproof/core';
+import { createError } from '@leakproof/core';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { RedisUnavailableError } from './errors.js';
 import type { RedisClient } from './redis-client.js';
@@ -51,8 +51,8 @@ export class CommandGuard {
     this.failures++;
     const error =
       cause === undefined
-        ? new RedisUnavailableError(`${this.what}: the connection is not ready (status \`${status}\`)`)
-        : new RedisUnavailableError(`${this.what}: Redis is not reachable: ${cause.message}`, { cause });
+        ? new RedisUnavailableError(this.what, `the connection is not ready (status \`${status}\`)`)
+        : new RedisUnavailableError(this.what, `Redis is not reachable: ${cause.message}`, { cause });
     this.breaker.failure(error);
     return error;
   }
@@ -62,18 +62,32 @@ export class CommandGuard {
     if (this.#ready !== undefined) return this.#ready;
     const client = this.client;
     this.#ready = new Promise<void>((resolve, reject) => {
-      const onReady = (): void => {
+      const off = (): void => {
+        client.off('ready', onReady);
         client.off('end', onEnd);
+        client.off('error', onError);
+      };
+      const onReady = (): void => {
+        off();
         this.#everReady = true;
         resolve();
       };
       const onEnd = (): void => {
-        client.off('ready', onReady);
+        off();
         this.#ready = undefined;
         reject(new Error('the connection was closed before it became ready'));
       };
+      // A refused connection (ECONNREFUSED, ...) fails the waiting calls at once, with the
+      // error as their cause, instead of each waiting for its deadline.
+      const onError = (error: Error): void => {
+        if (client.status === 'ready') return;
+        off();
+        this.#ready = undefined;
+        reject(error);
+      };
       client.once('ready', onReady);
       client.once('end', onEnd);
+      client.on('error', onError);
     });
     // A lazy client connects on its first command; since we hold the command back, connect it.
     if (client.status === 'wait') client.connect().catch(() => {});
@@ -85,14 +99,15 @@ export class CommandGuard {
     if (this.pending >= this.maxPending) {
       this.rejected++;
       return Promise.reject(
-        new RedisUnavailableError(`${this.what}: ${this.pending} commands are already pending (maxPending)`),
+        new RedisUnavailableError(this.what, `${this.pending} commands are already pending (maxPending)`),
       );
     }
     if (!this.breaker.allow()) {
       this.rejected++;
       return Promise.reject(
         new RedisUnavailableError(
-          `${this.what}: the circuit breaker is open after ${this.breaker.failureThreshold} consecutive failures`,
+          this.what,
+          `the circuit breaker is open after ${this.breaker.failureThreshold} consecutive failures`,
           { cause: this.breaker.lastError },
         ),
       );
@@ -106,13 +121,11 @@ export class CommandGuard {
         this.failures++;
         const refused = this.client.status === 'ready' ? undefined : this.#connectionError;
         const error = new RedisUnavailableError(
+          this.what,
           refused === undefined
-            ? `${this.what}: Redis did not answer within ${this.timeoutMs} ms`
-            : `${this.what}: Redis did not answer within ${this.timeoutMs} ms: ${refused.message}`,
-          {
-            cause:
-              refused ?? new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`, this.timeoutMs),
-          },
+            ? `Redis did not answer within ${this.timeoutMs} ms`
+            : `Redis did not answer within ${this.timeoutMs} ms: ${refused.message}`,
+          { cause: refused ?? createError('ERR_TIMEOUT', { what: 'Redis', timeoutMs: this.timeoutMs }) },
         );
         this.breaker.failure(error);
         fail(error);
@@ -165,7 +178,8 @@ export class CommandGuard {
           }
           this.failures++;
           const error = new RedisUnavailableError(
-            `${this.what}: ${cause instanceof Error ? cause.message : String(cause)}`,
+            this.what,
+            cause instanceof Error ? cause.message : String(cause),
             { cause },
           );
           this.breaker.failure(error);

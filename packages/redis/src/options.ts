@@ -29,18 +29,17 @@ export function checkOptions<T extends object>(
   known: readonly string[],
   owner: string,
 ): Partial<T> {
-  const options = validateOptions<T>(value, 'options');
-  for (const key of Reflect.ownKeys(options)) {
-    if (typeof key !== 'string' || !known.includes(key)) {
-      throw invalidArgValue(
-        `options.${String(key)}`,
-        `one of the options of ${owner} (${known.join(', ')})`,
-        (options as Record<PropertyKey, unknown>)[key],
-      );
-    }
-  }
-  return options;
+  return validateOptions<T>(value, 'options', known, { owner, hints: HINTS });
 }
+
+// Names users bring from elsewhere, and the old name of `invalidation`.
+const HINTS: Readonly<Record<string, string>> = {
+  bus: 'invalidation',
+  timeout: 'timeoutMs',
+  prefix: 'namespace',
+  keyPrefix: 'namespace',
+  client: 'redis',
+};
 
 const optional = <T>(value: unknown, check: (v: unknown) => T, fallback: T): T =>
   value === undefined ? fallback : check(value);

@@ -1,8 +1,10 @@
-import type { RedisOptions } from 'ioredis';
 import { DisposedError, invalidArgType, type Registration, registerPrimitive } from '@leakproof/core';
+import type { RedisOptions } from 'ioredis';
 import { hitChannel, missChannel } from './channels.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { CommandGuard } from './command-guard.js';
+import type { InvalidationPort } from './invalidation.js';
+import { parseRedisCacheOptions } from './options.js';
 import {
   closeClient,
   createClient,
@@ -14,8 +16,6 @@ import {
   type RedisInput,
 } from './redis-client.js';
 import { jsonSerializer, type Serializer } from './serializer.js';
-import type { InvalidationPort } from './invalidation.js';
-import { parseRedisCacheOptions } from './options.js';
 import type { CacheTier, TierSetOptions } from './tier.js';
 import { TrackingPort } from './tracking.js';
 import { callTtl, validateKey } from './validate.js';
