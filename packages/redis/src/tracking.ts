@@ -17,6 +17,10 @@ import type { InvalidationListener, InvalidationPort, InvalidationSubscription }
 import { createClient, isCluster, OWNED_DEFAULTS, type RedisClient } from './redis-client.js';
 
 const INVALIDATE = '__redis__:invalidate';
+// Trackers speak RESP2 whatever the caller's client does (ioredis 6 defaults to RESP3, where
+// Redis sends invalidations as `invalidate` pushes that ioredis does not surface); over
+// RESP2 they arrive as messages on `__redis__:invalidate`. ioredis 5 has no such option.
+const RESP2 = { protocol: 2 } as Record<string, unknown>;
 
 interface Tracker {
   readonly node: string;
@@ -85,6 +89,7 @@ export class TrackingPort implements InvalidationPort {
       this.#track('single', () =>
         client.duplicate({
           ...OWNED_DEFAULTS,
+          ...RESP2,
           autoResubscribe: false,
           lazyConnect: false,
           enableOfflineQueue: true,
@@ -126,7 +131,7 @@ export class TrackingPort implements InvalidationPort {
     const masters = new Map<string, Redis>();
     for (const node of cluster.nodes('master'))
       masters.set(`${node.options.host}:${node.options.port}`, node);
-    if (masters.size === 0) return this.#report(); // not connected yet: 'ready' or 'refresh' comes
+    if (masters.size === 0) return; // not connected yet: 'ready' or 'refresh' comes
     let changed = false;
     for (const [node, tracker] of this.#trackers) {
       if (!masters.has(node)) {
@@ -145,7 +150,7 @@ export class TrackingPort implements InvalidationPort {
             host: master.options.host ?? '127.0.0.1',
             port: master.options.port ?? 6379,
           },
-          { autoResubscribe: false, enableOfflineQueue: true, connectionName: this.connectionName },
+          { ...RESP2, autoResubscribe: false, enableOfflineQueue: true, connectionName: this.connectionName },
         ),
       );
     }
