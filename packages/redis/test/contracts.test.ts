@@ -43,7 +43,7 @@ describe('errors', () => {
       0,
       section.indexOf('\n## ', 4) === -1 ? undefined : section.indexOf('\n## ', 4),
     );
-    const listed = [...table.matchAll(/^\| `(ERR_[A-Z_]+)` \|/gm)].map((m) => m[1]);
+    const listed = [...table.matchAll(/^\| `(ERR_[A-Z_]+)`\s*\|/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual(Object.keys(catalogueByPackage.redis!).sort());
   });
 });
