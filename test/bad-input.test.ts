@@ -67,7 +67,7 @@ async function outcome(call: () => unknown): Promise<unknown> {
       typeof (result as AsyncIterator<unknown>).next === 'function' &&
       Symbol.asyncIterator in result
     ) {
-      const iterator = result as AsyncIterator<unknown>;
+      const iterator = result as unknown as AsyncIterator<unknown>;
       await iterator.next();
       await iterator.return?.();
     }

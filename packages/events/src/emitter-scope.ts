@@ -1,87 +1,52 @@
-import { validateOptions } from '@leakproof/core';
-import { kScopeState, newScopeState, type ScopeOptions } from './listener-scope.js';
-import {
-  attach,
-  detach,
-  disposeState,
-  type ScopeState,
-  type ScopeStats,
-  scopeStats,
-  signalOf,
-} from './scope-state.js';
+import { invalidArgType } from '@leakproof/core';
+import { childOptions } from './listener-scope.js';
+import { ScopeBase, type ScopeOptions } from './scope/base.js';
 import type { DefaultEventMap, EventMap, Key, Listener1 } from './types.js';
 
 /**
  * A scope bound to one emitter, from `emitter.scope()`: `on`/`once` take the event and
- * listener only, typed by the emitter's event map. Everything else is {@link ListenerScope}'s.
+ * listener only, typed by the emitter's event map. Everything else is {@link ScopeBase}'s.
  *
  * @example
  * ```ts
- * using scope = orders.scope({ signal: req.signal });
- * scope.on('created', (order) => res.write(JSON.stringify(order)));
+ * using scope = orders.scope({ signal: AbortSignal.timeout(30_000) });
+ * scope.on('created', (order) => console.log(order.id));
  * ```
  */
-export class EmitterScope<T extends EventMap<T> = DefaultEventMap> implements Disposable {
-  /** @internal */
-  declare readonly [kScopeState]: ScopeState;
+export class EmitterScope<T extends EventMap<T> = DefaultEventMap> extends ScopeBase {
   /** The emitter this scope adds listeners to. */
   readonly emitter: object;
 
   /** Prefer `emitter.scope()`. */
   constructor(emitter: object, options?: ScopeOptions) {
+    const e = emitter as { on?: unknown; removeListener?: unknown } | null;
+    if (typeof e?.on !== 'function' || typeof e.removeListener !== 'function') {
+      throw invalidArgType('emitter', 'an EventEmitter', emitter);
+    }
+    super(options, 1);
     this.emitter = emitter;
-    this[kScopeState] = newScopeState(this, options, 1);
   }
 
   /** Adds `listener` for `event` until the scope is disposed. */
   on<K>(event: Key<K, T>, listener: Listener1<K, T>): this {
-    attach(this[kScopeState], this.emitter, event as string | symbol, listener, false);
+    this.add(this.emitter, event, listener, false);
     return this;
   }
 
   /** Adds `listener` for the next `event` only; the scope forgets it once it has run. */
   once<K>(event: Key<K, T>, listener: Listener1<K, T>): this {
-    attach(this[kScopeState], this.emitter, event as string | symbol, listener, true);
+    this.add(this.emitter, event, listener, true);
     return this;
   }
 
   /** Removes the newest registration of `listener` this scope made; `false` if there was none. */
   off<K>(event: Key<K, T>, listener: Listener1<K, T>): boolean {
-    return detach(this[kScopeState], this.emitter, event as string | symbol, listener);
+    return this.remove(this.emitter, event as string | symbol, listener);
   }
 
   /** A scope on the same emitter, disposed with this one. */
-  child(options?: Omit<ScopeOptions, 'parent'>): EmitterScope<T> {
-    return new EmitterScope<T>(this.emitter, { ...validateOptions<ScopeOptions>(options), parent: this });
-  }
-
-  /** Aborts when the scope is disposed. */
-  get signal(): AbortSignal {
-    return signalOf(this[kScopeState]);
-  }
-
-  /** Listeners the scope holds now. */
-  get size(): number {
-    return this[kScopeState].live;
-  }
-
-  /** True once disposed. */
-  get disposed(): boolean {
-    return this[kScopeState].disposed;
-  }
-
-  /** Plain figures: listeners held, live children, disposed (0/1). */
-  stats(): ScopeStats {
-    return scopeStats(this[kScopeState]);
-  }
-
-  /** Removes every listener the scope added. Idempotent. */
-  dispose(): void {
-    disposeState(this[kScopeState]);
-  }
-
-  [Symbol.dispose](): void {
-    disposeState(this[kScopeState]);
+  child(options?: Omit<ScopeOptions, 'parent'> | undefined): EmitterScope<T> {
+    return new EmitterScope<T>(this.emitter, { ...childOptions(options), parent: this });
   }
 
   get [Symbol.toStringTag](): string {

@@ -1,4 +1,4 @@
-import { DisposedError, LeakproofError } from '@leakproof/core';
+import { DisposedError, errorMessage, LeakproofError } from '@leakproof/core';
 
 /** Where listeners of one event were added, and how many from there. */
 export interface ListenerSite {
@@ -10,7 +10,8 @@ export interface ListenerSite {
 
 /**
  * Thrown by `on`/`addListener`/`prependListener`/`once` when an event already has
- * `listenerLimit` listeners. Code: `ERR_LISTENER_LIMIT`. Nothing is added.
+ * `listenerLimit` listeners. Code: `ERR_LISTENER_LIMIT`. Nothing is added. The message
+ * says how to raise the limit.
  */
 export class ListenerLimitError extends LeakproofError {
   /** The emitter's name (its `name` option, or its constructor's name). */
@@ -37,7 +38,7 @@ export class ListenerLimitError extends LeakproofError {
         : `\nMost listeners were added at:\n${sites.map((s) => `  ${s.count} from\n    ${s.stack.split('\n').join('\n    ')}`).join('\n')}`;
     super(
       'ERR_LISTENER_LIMIT',
-      `Listener limit reached on ${emitterName} for event ${String(eventName)}: it has ${count} listeners and the limit is ${limit}. A listener is probably added per operation and never removed; use a ListenerScope or { signal }, or raise the limit with setListenerLimit().${where}`,
+      errorMessage('ERR_LISTENER_LIMIT', { emitter: emitterName, event: eventName, count, limit, where }),
     );
     this.emitterName = emitterName;
     this.eventName = eventName;
@@ -50,7 +51,7 @@ export class ListenerLimitError extends LeakproofError {
 /** Thrown when a listener is added through a scope that has been disposed. Code: `ERR_SCOPE_DISPOSED`. */
 export class ScopeDisposedError extends DisposedError {
   constructor(what = 'ListenerScope') {
-    super(what, 'ERR_SCOPE_DISPOSED');
+    super(what, 'ERR_SCOPE_DISPOSED', errorMessage('ERR_SCOPE_DISPOSED', { what }));
   }
 }
 
@@ -65,7 +66,7 @@ export class EventBufferOverflowError extends LeakproofError {
   constructor(eventName: string | symbol, highWaterMark: number) {
     super(
       'ERR_EVENT_BUFFER_OVERFLOW',
-      `More than ${highWaterMark} ${String(eventName)} events were buffered by on() without being consumed. Consume faster, raise highWaterMark, or choose overflow: 'drop-oldest' | 'drop-newest'.`,
+      errorMessage('ERR_EVENT_BUFFER_OVERFLOW', { event: eventName, highWaterMark }),
     );
     this.highWaterMark = highWaterMark;
   }

@@ -1,7 +1,9 @@
-import { EventEmitter } from './surface.js';
+import { EventEmitter } from './event-emitter.js';
 
-export { EventEmitterAsyncResource, type EventEmitterAsyncResourceOptions } from './async-resource.js';
-export type { EmitterStats, EventEmitterCallable, EventEmitterOptions } from './emitter.js';
+export type {
+  EventEmitterAsyncResourceOptions,
+  EventEmitterReferencingAsyncResource,
+} from './async-resource.js';
 export { EmitterScope } from './emitter-scope.js';
 export {
   EventBufferOverflowError,
@@ -9,6 +11,7 @@ export {
   type ListenerSite,
   ScopeDisposedError,
 } from './errors.js';
+export { EventEmitter, EventEmitterAsyncResource, type EventEmitterConstructor } from './event-emitter.js';
 export { DEFAULT_LISTENER_LIMIT, getDefaultListenerLimit, setDefaultListenerLimit } from './limit.js';
 export {
   createScope,
@@ -32,18 +35,22 @@ export {
 } from './node-exports.js';
 export { DEFAULT_HIGH_WATER_MARK, type OnOptions, type OverflowPolicy, on } from './on.js';
 export { type OnceOptions, once } from './once.js';
-export { EventEmitter, type EventEmitterConstructor } from './surface.js';
+export type { EmitterStats, EventEmitterCallable, EventEmitterOptions } from './prototype.js';
+export { ScopeBase } from './scope/base.js';
 export type {
   Args,
   DefaultEventMap,
   EmitterLike,
   EventMap,
+  EventMapOf,
   Key,
   Key2,
   Listener,
   Listener1,
   Listener2,
   ListenerOptions,
+  ScopeEventName,
+  ScopeListenerFor,
 } from './types.js';
 
 export default EventEmitter;

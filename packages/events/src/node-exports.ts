@@ -1,7 +1,7 @@
 // The named exports of node:events that leakproof passes through unchanged.
 import NodeEvents, { type EventEmitter as NodeEventEmitter } from 'node:events';
-import type { EventEmitterOptions } from './emitter.js';
-import { EventEmitter } from './surface.js';
+import { EventEmitter } from './event-emitter.js';
+import type { EventEmitterOptions } from './prototype.js';
 
 /** Node's `getEventListeners`: a copy of the listeners of an emitter or `EventTarget`. */
 export const getEventListeners: typeof NodeEventEmitter.getEventListeners = NodeEvents.getEventListeners;
@@ -22,7 +22,7 @@ export const captureRejectionSymbol: typeof NodeEventEmitter.captureRejectionSym
 export const captureRejections: boolean = NodeEvents.captureRejections;
 /** Node's `defaultMaxListeners` at load time (set it through `EventEmitter.defaultMaxListeners`). */
 export const defaultMaxListeners: number = NodeEvents.defaultMaxListeners;
-/** Node's `usingDomains`. */
+/** Node's `usingDomains` at load time (read `EventEmitter.usingDomains` for the live flag). */
 export const usingDomains: boolean =
   (NodeEvents as unknown as { usingDomains?: boolean }).usingDomains ?? false;
 /** `EventEmitter.init`, for code that calls it directly. */

@@ -1,17 +1,29 @@
 import {
-  AbortError,
+  abortError,
   invalidArgType,
   MAX_ENTRIES,
-  validateAbortSignal,
+  onAbort,
   validateOneOf,
-  validatePositiveInteger,
+  validateOptions,
 } from '@leakproof/core';
 import { EventBufferOverflowError } from './errors.js';
+import { nodeInvalidArgType, nodeOutOfRange, validateOptionsObject, validateSignal } from './node-errors.js';
 
 /** What {@link on} does when its buffer is full and another event arrives. */
 export type OverflowPolicy = 'error' | 'drop-oldest' | 'drop-newest';
 
 const POLICIES = ['error', 'drop-oldest', 'drop-newest'] as const;
+// Node's names are all accepted; lowWaterMark has no use here (the buffer never pauses the
+// emitter) but is validated as Node validates it.
+const ON_OPTIONS = [
+  'signal',
+  'close',
+  'highWaterMark',
+  'highWatermark',
+  'lowWaterMark',
+  'lowWatermark',
+  'overflow',
+];
 
 /** The default bound of {@link on}'s buffer. */
 export const DEFAULT_HIGH_WATER_MARK = 1024;
@@ -22,14 +34,30 @@ export interface OnOptions {
   readonly signal?: AbortSignal | undefined;
   /** Events that end the iteration (`done`) when emitted. */
   readonly close?: readonly (string | symbol)[] | undefined;
-  /** Events buffered while nobody is awaiting `next()`, at most. @default 1024 */
+  /** Events buffered while nobody is awaiting `next()`, at most (1..2^24). @default 1024 */
   readonly highWaterMark?: number | undefined;
+  /** Node's older spelling of `highWaterMark`, accepted as Node accepts it. */
+  readonly highWatermark?: number | undefined;
+  /** Node's option, validated as Node does and otherwise unused: the buffer never pauses the emitter. */
+  readonly lowWaterMark?: number | undefined;
+  /** Node's older spelling of `lowWaterMark`. */
+  readonly lowWatermark?: number | undefined;
   /**
    * When the buffer is full: `'error'` ends the iteration with `ERR_EVENT_BUFFER_OVERFLOW`,
    * `'drop-oldest'` discards the oldest buffered event, `'drop-newest'` discards the new one.
    * @default 'error'
    */
   readonly overflow?: OverflowPolicy | undefined;
+}
+
+function validateHighWaterMark(value: unknown, name: string): number {
+  if (value === undefined) return DEFAULT_HIGH_WATER_MARK;
+  if (typeof value !== 'number') throw nodeInvalidArgType(name, 'number', value);
+  if (!Number.isInteger(value)) throw nodeOutOfRange(name, 'an integer', value);
+  // Below 1 is Node's misuse, in Node's words; above 2^24 is leakproof's own bound.
+  if (value < 1) throw nodeOutOfRange(name, `>= 1 && <= ${Number.MAX_SAFE_INTEGER}`, value);
+  if (value > MAX_ENTRIES) throw nodeOutOfRange(name, `>= 1 && <= ${MAX_ENTRIES}`, value);
+  return value;
 }
 
 interface Emitterish {
@@ -63,24 +91,26 @@ interface Pending {
 export function on(
   emitter: object,
   event: string | symbol,
-  options: OnOptions = {},
+  options?: OnOptions,
   // biome-ignore lint/suspicious/noExplicitAny: yields the listener's arguments, as node:events does
 ): AsyncIterableIterator<any[]> & AsyncDisposable {
-  const signal = options?.signal;
-  if (signal !== undefined) validateAbortSignal(signal, 'options.signal');
-  const highWaterMark =
-    options?.highWaterMark === undefined
-      ? DEFAULT_HIGH_WATER_MARK
-      : validatePositiveInteger(options.highWaterMark, 'options.highWaterMark', MAX_ENTRIES);
+  const opts = validateOptionsObject<OnOptions>(options) ?? {};
+  validateOptions(opts, 'options', ON_OPTIONS, { owner: 'on()' });
+  const signal = validateSignal(opts.signal, 'options.signal');
+  if (signal?.aborted) throw abortError(signal);
+  const highWaterMark = validateHighWaterMark(
+    opts.highWaterMark ?? opts.highWatermark,
+    'options.highWaterMark',
+  );
+  validateHighWaterMark(opts.lowWaterMark ?? opts.lowWatermark, 'options.lowWaterMark');
   const overflow: OverflowPolicy =
-    options?.overflow === undefined ? 'error' : validateOneOf(options.overflow, 'options.overflow', POLICIES);
-  const close = options?.close ?? [];
+    opts.overflow === undefined ? 'error' : validateOneOf(opts.overflow, 'options.overflow', POLICIES);
+  const close = opts.close ?? [];
   if (!Array.isArray(close)) throw invalidArgType('options.close', 'an array of event names', close);
-  const isEmitter = typeof (emitter as Partial<Emitterish>)?.on === 'function';
-  if (!isEmitter && typeof (emitter as Partial<Targetish>)?.addEventListener !== 'function') {
-    throw invalidArgType('emitter', 'an EventEmitter or an EventTarget', emitter);
+  const isEmitter = typeof (emitter as Partial<Emitterish> | null)?.on === 'function';
+  if (!isEmitter && typeof (emitter as Partial<Targetish> | null)?.addEventListener !== 'function') {
+    throw nodeInvalidArgType('emitter', 'EventEmitter', emitter);
   }
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
 
   const buffered: unknown[][] = [];
   const pending: Pending[] = [];
@@ -93,6 +123,8 @@ export function on(
     if (isEmitter) (emitter as Emitterish).on(type, listener);
     else (emitter as Targetish).addEventListener(type as string, listener);
     added.push([type, listener]);
+    // A 'newListener' listener may have ended the iteration while this one was being added.
+    if (finished) removeAll();
   };
   const removeAll = (): void => {
     for (let i = added.length - 1; i >= 0; i--) {
@@ -101,7 +133,8 @@ export function on(
       else (emitter as Targetish).removeEventListener(type as string, listener);
     }
     added.length = 0;
-    signal?.removeEventListener('abort', onAbort);
+    subscription?.[Symbol.dispose]();
+    subscription = undefined;
   };
   const closeHandler = (): Promise<IteratorResult<unknown[]>> => {
     removeAll();
@@ -138,9 +171,7 @@ export function on(
     }
     errorHandler(new EventBufferOverflowError(event, highWaterMark));
   };
-  function onAbort(): void {
-    errorHandler(new AbortError(undefined, { cause: signal?.reason }));
-  }
+  let subscription: Disposable | undefined;
 
   try {
     add(event, eventHandler);
@@ -150,7 +181,8 @@ export function on(
     removeAll();
     throw err;
   }
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // Through core's onAbort: heard even when an earlier 'abort' listener stops propagation.
+  if (!finished) subscription = onAbort(signal, () => errorHandler(abortError(signal!)));
 
   const iterator: AsyncIterableIterator<unknown[]> & AsyncDisposable = {
     next(): Promise<IteratorResult<unknown[]>> {
@@ -171,9 +203,7 @@ export function on(
       return closeHandler();
     },
     throw(err: unknown): Promise<IteratorResult<unknown[]>> {
-      if (!(err instanceof Error)) {
-        throw invalidArgType('EventEmitter.AsyncIterator', 'an Error', err);
-      }
+      if (!(err instanceof Error)) throw nodeInvalidArgType('EventEmitter.AsyncIterator', 'Error', err);
       errorHandler(err);
       return closeHandler();
     },

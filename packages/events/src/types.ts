@@ -42,3 +42,55 @@ export interface EmitterLike {
   on(event: string | symbol, listener: (...args: never[]) => unknown): unknown;
   removeListener(event: string | symbol, listener: (...args: never[]) => unknown): unknown;
 }
+
+/**
+ * Carries an emitter's event map in its type (no runtime property), so scopes can type a
+ * listener from the emitter it is added to.
+ */
+export declare const kEventMap: unique symbol;
+
+// biome-ignore lint/suspicious/noExplicitAny: a listener of an untyped event takes any arguments, as in @types/node
+type AnyListener = (...args: any[]) => unknown;
+
+/** The event map of an emitter type: leakproof's and `node:events`' generic emitters carry one. */
+export type EventMapOf<E> = E extends { readonly [kEventMap]?: infer M }
+  ? M
+  : E extends import('node:events').EventEmitter<infer M extends EventMap<M>>
+    ? M
+    : DefaultEventMap;
+
+type IsEventTarget<E> = E extends { addEventListener: Function }
+  ? E extends { on: Function }
+    ? false
+    : true
+  : false;
+
+type Typed<M> = [M] extends [DefaultEventMap]
+  ? false
+  : [M] extends [Record<PropertyKey, unknown[]>]
+    ? true
+    : false;
+
+/** The event names a scope accepts for target `E`: its map's keys, or any name when untyped. */
+export type ScopeEventName<E> =
+  IsEventTarget<E> extends true
+    ? string
+    : Typed<EventMapOf<E>> extends true
+      ? keyof EventMapOf<E> & (string | symbol)
+      : string | symbol;
+
+/**
+ * The listener a scope accepts for event `K` of target `E`: typed from the emitter's event
+ * map (`(item: Item) => …`), `(event: Event) => …` or an `EventListenerObject` for an
+ * `EventTarget`, and any function for an untyped emitter.
+ */
+export type ScopeListenerFor<E, K> =
+  IsEventTarget<E> extends true
+    ? ((event: Event) => unknown) | { handleEvent(event: Event): unknown }
+    : Typed<EventMapOf<E>> extends true
+      ? K extends keyof EventMapOf<E>
+        ? EventMapOf<E>[K] extends unknown[]
+          ? (...args: EventMapOf<E>[K]) => unknown
+          : AnyListener
+        : AnyListener
+      : AnyListener;

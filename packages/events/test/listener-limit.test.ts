@@ -122,7 +122,7 @@ describe('listenerLimit', () => {
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
     expect(() => new EventEmitter({ listenerLimit: 0 })).toThrow(
-      'Expected `listenerLimit` to be an integer from 1 to 16777216, got `0` (number)',
+      'Expected `options.listenerLimit` to be an integer from 1 to 16777216, got `0` (number)',
     );
   });
 

@@ -8,6 +8,9 @@ import {
   ScopeDisposedError,
 } from '@leakproof/events';
 import { describe, expect, it } from 'vitest';
+import { createState } from '../src/scope/create.js';
+import { disposeState } from '../src/scope/dispose.js';
+import { addTo } from '../src/scope/targets.js';
 
 describe('ListenerScope', () => {
   it('removes every listener it added, on every emitter and EventTarget, when disposed', () => {
@@ -125,12 +128,23 @@ describe('ListenerScope', () => {
     }
     expect(calls).toBe(20_000);
     expect(scope.size).toBe(0);
-    // Internal entries are compacted: far fewer than the 20k spent ones.
-    const state = (scope as unknown as Record<symbol, { slots: unknown[] }>)[
-      Object.getOwnPropertySymbols(scope)[0]!
-    ]!;
-    expect(state.slots.length).toBeLessThan(3 * 40);
     expect(e.listenerCount('x')).toBe(0);
+  });
+
+  it("a scope's record of spent once listeners is compacted, so it does not grow", () => {
+    const e = new EventEmitter();
+    const t = new EventTarget();
+    const state = createState({}, undefined, undefined, undefined, 0);
+    for (let i = 0; i < 10_000; i++) {
+      addTo(state, e, 'x', () => {}, true);
+      e.emit('x');
+      addTo(state, t, 'y', () => {}, true);
+      t.dispatchEvent(new Event('y'));
+    }
+    expect(state.live).toBe(0);
+    // Far fewer slots than the 20k spent entries (3 slots each).
+    expect(state.slots.length).toBeLessThan(3 * 40);
+    disposeState(state);
   });
 
   it('once on an emitter behaves like Node once: off(original) works, listeners() unwraps', () => {

@@ -17,16 +17,18 @@
  */
 import { EventEmitter } from 'node:events';
 import {
+  createError,
+  describeValue,
+  emitLeakproofWarning,
+  invalidArgType,
   LeakproofError,
-  validateBoolean,
-  validateDuration,
-  validateFunction,
-  validateInteger,
-  validateObject,
-  validatePositiveInteger,
+  MAX_ENTRIES,
+  MAX_TIMER_MS,
+  onAbort,
+  type TimeoutError,
 } from '@leakproof/core';
 import type { Lease } from './lease.js';
-import { type PoolOptions, resolveOptions } from './options.js';
+import { MAX_PRIORITY_RANGE, type PoolOptions, resolveOptions } from './options.js';
 import { Pool as CorePool } from './pool.js';
 
 /** generic-pool's factory: `create` and `destroy` required, `validate` optional (resolving `false` means invalid). */
@@ -37,90 +39,222 @@ export interface Factory<T> {
 }
 
 /**
- * generic-pool's options, same names and meanings. Where generic-pool had no bound, this
- * facade has a safe one: see each option.
+ * generic-pool's options, same names, same parsing and clamping (numeric strings are parsed,
+ * `min` above `max` is clamped, `0` or a malformed value means the default). Where
+ * generic-pool had no bound, this facade keeps a bounded default: see each option. A value
+ * that is parsed, clamped or replaced is used with one process warning naming both values.
  */
 export interface Options {
-  /** @default 1 */
-  max?: number;
-  /** Must not exceed `max` (generic-pool silently clamped it; this throws). @default 0 */
-  min?: number;
-  /** Queue bound; beyond it `acquire` rejects. generic-pool had none. @default 1000 */
-  maxWaitingClients?: number;
+  /** Parsed with `parseInt`; below 1 or malformed: 1. @default 1 */
+  max?: number | undefined;
+  /** Parsed with `parseInt`; malformed: 0; above `max`: `max`. @default 0 */
+  min?: number | undefined;
+  /** Queue bound; beyond it `acquire` rejects ('max waitingClients count exceeded'). generic-pool had none. @default 1000 */
+  maxWaitingClients?: number | undefined;
   /** Validate (with `factory.validate`) before lending. @default false */
-  testOnBorrow?: boolean;
+  testOnBorrow?: boolean | undefined;
   /** Validate when a resource is released (generic-pool accepted this but never did it). @default false */
-  testOnReturn?: boolean;
-  /** An acquire rejects with a `TimeoutError` after this long. generic-pool waited forever. @default 30000 */
-  acquireTimeoutMillis?: number;
-  /** Bound on `factory.destroy`; a `factoryDestroyError` is emitted past it. @default 5000 */
-  destroyTimeoutMillis?: number;
+  testOnReturn?: boolean | undefined;
+  /** An acquire rejects ('ResourceRequest timed out') after this long; 0 or unset: the bounded default (generic-pool waited forever). @default 30000 */
+  acquireTimeoutMillis?: number | undefined;
+  /** Bound on `factory.destroy`; a `factoryDestroyError` ('destroy timed out') is emitted past it; 0 or unset: the bounded default. @default 5000 */
+  destroyTimeoutMillis?: number | undefined;
   /** Lend the longest-idle resource first (`true`) or the most recently returned (`false`). @default true */
-  fifo?: boolean;
+  fifo?: boolean | undefined;
   /** Priorities from 0 (first) to `priorityRange - 1`. @default 1 */
-  priorityRange?: number;
+  priorityRange?: number | undefined;
   /** Create `min` resources at once; otherwise on `start()` or the first `acquire()`. @default true */
-  autostart?: boolean;
+  autostart?: boolean | undefined;
   /** Idle eviction runs only when this is above 0 (as in generic-pool). @default 0 */
-  evictionRunIntervalMillis?: number;
+  evictionRunIntervalMillis?: number | undefined;
   /** Accepted for compatibility; every idle resource is checked. @default 3 */
-  numTestsPerEvictionRun?: number;
-  /** Idle time after which a resource beyond `min` is evicted (`-1`: off). @default -1 */
-  softIdleTimeoutMillis?: number;
-  /** Idle time after which a resource is evicted (`min` is kept). @default 30000 */
-  idleTimeoutMillis?: number;
+  numTestsPerEvictionRun?: number | undefined;
+  /** Idle time after which a resource is evicted while more than `min` exist (`-1`: off). @default -1 */
+  softIdleTimeoutMillis?: number | undefined;
+  /** Idle time after which a resource is evicted even below `min` (then `min` is refilled). @default 30000 */
+  idleTimeoutMillis?: number | undefined;
   /** Accepted for compatibility and ignored: native promises are used. */
   Promise?: unknown;
 }
 
-function draining(): LeakproofError {
-  return new LeakproofError('ERR_POOL_CLOSED', 'pool is draining and cannot accept work');
+/** What the facade runs with, after generic-pool's coercion (what `toPoolOptions` returns). */
+interface Coerced {
+  readonly core: PoolOptions;
+  readonly autostart: boolean;
 }
 
-function notInPool(): Error {
-  return new Error('Resource not currently part of this pool');
+const WARNING_CODE = 'LEAKPROOF_GENERIC_POOL_OPTION';
+
+function coerced(name: string, given: unknown, used: unknown, why: string): void {
+  emitLeakproofWarning(
+    `generic-pool option \`opts.${name}\`: got ${describeValue(given)}, using ${String(used)} (${why})`,
+    WARNING_CODE,
+  );
 }
 
-/** Maps generic-pool options onto the leakproof pool's, validating each. */
-function toPoolOptions(opts: Options, hasValidate: boolean): PoolOptions {
-  const o = opts as Record<string, unknown>;
-  const max = o.max === undefined ? 1 : validatePositiveInteger(o.max, 'opts.max');
-  const min = o.min === undefined ? 0 : validateInteger(o.min, 'opts.min', { min: 0, max });
-  const ms = (name: string, fallback: number): number =>
-    o[name] === undefined ? fallback : validateDuration(o[name], `opts.${name}`, { allowInfinity: true });
-  const flag = (name: string, fallback: boolean): boolean =>
-    o[name] === undefined ? fallback : validateBoolean(o[name], `opts.${name}`);
-  const evictionRun = ms('evictionRunIntervalMillis', 0);
-  const idle = ms('idleTimeoutMillis', 30_000);
-  let softIdle = -1;
-  if (o.softIdleTimeoutMillis !== undefined && o.softIdleTimeoutMillis !== -1) {
-    softIdle = validateDuration(o.softIdleTimeoutMillis, 'opts.softIdleTimeoutMillis', {
-      allowInfinity: true,
-    });
-  }
-  if (o.numTestsPerEvictionRun !== undefined) {
-    validatePositiveInteger(o.numTestsPerEvictionRun, 'opts.numTestsPerEvictionRun');
-  }
-  const idleTimeoutMs =
-    evictionRun === 0 ? Number.POSITIVE_INFINITY : softIdle > 0 ? Math.min(softIdle, idle) : idle;
-  return {
-    max,
-    min,
-    maxWaiting:
-      o.maxWaitingClients === undefined
-        ? 1000
-        : validateInteger(o.maxWaitingClients, 'opts.maxWaitingClients', { min: 0, max: 2 ** 24 }),
-    acquireTimeoutMs: ms('acquireTimeoutMillis', 30_000),
-    destroyTimeoutMs: ms('destroyTimeoutMillis', 5_000),
-    idleTimeoutMs,
-    validateOnBorrow: flag('testOnBorrow', false) && hasValidate,
-    validateOnReturn: flag('testOnReturn', false) && hasValidate,
-    order: flag('fifo', true) ? 'fifo' : 'lifo',
-    priorityRange:
-      o.priorityRange === undefined
-        ? 1
-        : validatePositiveInteger(o.priorityRange, 'opts.priorityRange', 1000),
+/**
+ * generic-pool's `PoolOptions` applied to `opts`, step for step, then mapped onto the core
+ * pool's options. Unbounded results are replaced with bounded defaults.
+ */
+function toPoolOptions(opts: unknown, hasValidate: boolean): Coerced {
+  // generic-pool: `opts = opts || {}`; properties of a primitive read as undefined.
+  const o = (opts === null || opts === undefined || opts === false ? {} : Object(opts)) as Record<
+    string,
+    unknown
+  >;
+  const flag = (name: string, fallback: boolean): boolean => {
+    const v = o[name];
+    if (typeof v === 'boolean') return v;
+    if (v !== undefined) coerced(name, v, fallback, 'not a boolean: the default');
+    return fallback;
   };
+  // acquireTimeoutMillis, destroyTimeoutMillis: `if (v) parseInt(v, 10)`; otherwise none.
+  const timeout = (name: string, fallback: number): number => {
+    const v = o[name];
+    if (v === undefined) return fallback;
+    if (!v) {
+      coerced(name, v, fallback, 'generic-pool reads it as no timeout; the facade keeps a bound');
+      return fallback;
+    }
+    const n = Number.parseInt(v as string, 10);
+    if (Number.isNaN(n) || n <= 0) {
+      coerced(name, v, fallback, 'not a positive number of milliseconds');
+      return fallback;
+    }
+    if (n > MAX_TIMER_MS) {
+      coerced(name, v, MAX_TIMER_MS, "the longest delay Node's timers honour");
+      return MAX_TIMER_MS;
+    }
+    if (n !== v) coerced(name, v, n, 'parsed with parseInt');
+    return n;
+  };
+
+  const fifo = flag('fifo', true);
+  // priorityRange: `v || 1`, then the queue's `Math.max(+v | 0, 1)`.
+  let priorityRange = Math.max(+((o.priorityRange as number) || 1) | 0, 1);
+  if (priorityRange > MAX_PRIORITY_RANGE) priorityRange = MAX_PRIORITY_RANGE;
+  if (o.priorityRange !== undefined && priorityRange !== o.priorityRange) {
+    coerced('priorityRange', o.priorityRange, priorityRange, `an integer from 1 to ${MAX_PRIORITY_RANGE}`);
+  }
+  const testOnBorrow = flag('testOnBorrow', false);
+  const testOnReturn = flag('testOnReturn', false);
+  const autostart = flag('autostart', true);
+  const acquireTimeoutMs = timeout('acquireTimeoutMillis', 30_000);
+  const destroyTimeoutMs = timeout('destroyTimeoutMillis', 5_000);
+
+  // maxWaitingClients: `if (v !== undefined) parseInt(v, 10)`; NaN: no limit.
+  let maxWaiting = 1000;
+  if (o.maxWaitingClients !== undefined) {
+    const n = Number.parseInt(o.maxWaitingClients as string, 10);
+    if (Number.isNaN(n)) {
+      coerced(
+        'maxWaitingClients',
+        o.maxWaitingClients,
+        maxWaiting,
+        'generic-pool reads it as no limit; the facade keeps a bound',
+      );
+    } else {
+      maxWaiting = Math.min(Math.max(n, 0), MAX_ENTRIES);
+      if (maxWaiting !== o.maxWaitingClients) {
+        coerced(
+          'maxWaitingClients',
+          o.maxWaitingClients,
+          maxWaiting,
+          `parsed with parseInt, from 0 to ${MAX_ENTRIES}`,
+        );
+      }
+    }
+  }
+
+  // max, min: `parseInt`, then `max = Math.max(isNaN(max) ? 1 : max, 1)`, `min = Math.min(isNaN(min) ? 0 : min, max)`.
+  const parsedMax = Number.parseInt(o.max as string, 10);
+  let max = Math.max(Number.isNaN(parsedMax) ? 1 : parsedMax, 1);
+  if (max > MAX_ENTRIES) max = MAX_ENTRIES;
+  if (o.max !== undefined && max !== o.max)
+    coerced('max', o.max, max, `parsed with parseInt, from 1 to ${MAX_ENTRIES}`);
+  const parsedMin = Number.parseInt(o.min as string, 10);
+  const min = Math.max(Math.min(Number.isNaN(parsedMin) ? 0 : parsedMin, max), 0);
+  if (o.min !== undefined && min !== o.min)
+    coerced('min', o.min, min, `parsed with parseInt, from 0 to max (${max})`);
+
+  // The eviction settings: `v || default`, compared as generic-pool's evictor compares them.
+  const evictionRun = Number(o.evictionRunIntervalMillis || 0);
+  const idle = Number(o.idleTimeoutMillis || 30_000);
+  const softIdle = Number(o.softIdleTimeoutMillis || -1);
+  for (const [name, used] of [
+    ['evictionRunIntervalMillis', evictionRun],
+    ['idleTimeoutMillis', idle],
+    ['softIdleTimeoutMillis', softIdle],
+  ] as const) {
+    if (o[name] !== undefined && o[name] !== used)
+      coerced(name, o[name], used, "generic-pool's `||` default");
+  }
+  let idleTimeoutMs = Number.POSITIVE_INFINITY;
+  let hardIdleTimeoutMs = Number.POSITIVE_INFINITY;
+  if (evictionRun > 0) {
+    // generic-pool evicts on its runs, so never sooner than one run interval.
+    if (!Number.isNaN(idle)) hardIdleTimeoutMs = Math.min(Math.max(idle, evictionRun, 1), MAX_TIMER_MS);
+    if (softIdle > 0) idleTimeoutMs = Math.min(Math.max(softIdle, evictionRun), MAX_TIMER_MS);
+  }
+  return {
+    autostart,
+    core: {
+      max,
+      min,
+      maxWaiting,
+      acquireTimeoutMs,
+      destroyTimeoutMs,
+      idleTimeoutMs,
+      hardIdleTimeoutMs,
+      validateOnBorrow: testOnBorrow && hasValidate,
+      validateOnReturn: testOnReturn && hasValidate,
+      order: fifo ? 'fifo' : 'lifo',
+      priorityRange,
+    },
+  };
+}
+
+// generic-pool's messages, with leakproof's codes (and `timeoutMs`, `cause`) on the errors.
+
+function draining(): LeakproofError {
+  return createError('ERR_POOL_CLOSED', { pool: '', genericPool: true });
+}
+
+function notInPool(): LeakproofError {
+  return createError('ERR_POOL_NOT_BORROWED');
+}
+
+/** The core pool's rejection in generic-pool's words. */
+function inGenericPoolWords(error: unknown): unknown {
+  if (!(error instanceof LeakproofError)) return error;
+  const options = error.cause === undefined ? undefined : { cause: error.cause };
+  switch (error.code) {
+    case 'ERR_POOL_TIMEOUT': {
+      const timeoutMs = (error as TimeoutError).timeoutMs;
+      return createError(
+        'ERR_POOL_TIMEOUT',
+        { pool: '', timeoutMs, failing: false, genericPool: true },
+        options,
+      );
+    }
+    case 'ERR_POOL_DESTROY_TIMEOUT': {
+      const timeoutMs = (error as TimeoutError).timeoutMs;
+      return createError('ERR_POOL_DESTROY_TIMEOUT', { pool: '', timeoutMs, genericPool: true }, options);
+    }
+    case 'ERR_POOL_BUSY':
+      return createError('ERR_POOL_BUSY', { pool: '', waiting: 0, genericPool: true });
+    case 'ERR_POOL_CLOSED':
+      return draining();
+    default:
+      return error;
+  }
+}
+
+function factoryError(name: 'create' | 'destroy' | 'validate', value: unknown): TypeError {
+  // generic-pool's message, Node's code.
+  const error = invalidArgType(`factory.${name}`, 'a function', value);
+  error.message = `factory.${name} must be a function`;
+  return error;
 }
 
 /**
@@ -130,27 +264,28 @@ function toPoolOptions(opts: Options, hasValidate: boolean): PoolOptions {
 export class Pool<T> extends EventEmitter {
   readonly #factory: Factory<T>;
   readonly #options: PoolOptions;
-  readonly #autostart: boolean;
   #core: CorePool<T> | undefined = undefined;
   readonly #leases = new Map<T, Lease<T>>();
+  /** Creates in flight (settled when the create settles or the pool gives up on it). */
+  readonly #creates = new Set<Promise<void>>();
   #draining = false;
   #acquiring = 0;
   #drainWaiters: Array<() => void> = [];
 
   /** Use {@link createPool}. */
-  constructor(factory: Factory<T>, opts: Options = {}) {
+  constructor(factory: Factory<T>, opts?: Options) {
     super();
-    const f = validateObject<Record<string, unknown>>(factory, 'factory');
-    validateFunction(f.create, 'factory.create');
-    validateFunction(f.destroy, 'factory.destroy');
-    if (f.validate !== undefined) validateFunction(f.validate, 'factory.validate');
-    const o = validateObject<Options>(opts, 'opts');
+    const f = (factory ?? {}) as unknown as Record<string, unknown>;
+    if (typeof f.create !== 'function') throw factoryError('create', f.create);
+    if (typeof f.destroy !== 'function') throw factoryError('destroy', f.destroy);
+    if (f.validate !== undefined && typeof f.validate !== 'function')
+      throw factoryError('validate', f.validate);
     this.#factory = factory;
-    this.#options = toPoolOptions(o, factory.validate !== undefined);
-    // Validate everything now, even when the real pool starts later.
-    resolveOptions(this.#options, factory.validate !== undefined);
-    this.#autostart = o.autostart === undefined ? true : validateBoolean(o.autostart, 'opts.autostart');
-    if (this.#autostart) this.start();
+    const { core, autostart } = toPoolOptions(opts, factory.validate !== undefined);
+    this.#options = core;
+    // Check the result now, even when the real pool starts later.
+    resolveOptions(core, factory.validate !== undefined);
+    if (autostart) this.start();
   }
 
   /** Starts the pool (creating `min` resources) when `autostart` was `false`. Idempotent. */
@@ -158,9 +293,29 @@ export class Pool<T> extends EventEmitter {
     if (this.#core !== undefined || this.#draining) return;
     const factory = this.#factory;
     const validate = factory.validate;
+    const creates = this.#creates;
     this.#core = new CorePool<T>(
       {
-        create: () => factory.create(),
+        create: ({ signal }) => {
+          const result = factory.create();
+          // Tracked so that clear() can wait for it, as generic-pool's does.
+          const settled = new Promise<void>((resolve) => {
+            const abort = onAbort(signal, resolve);
+            Promise.resolve(result).then(
+              () => {
+                abort.dispose();
+                resolve();
+              },
+              () => {
+                abort.dispose();
+                resolve();
+              },
+            );
+          });
+          creates.add(settled);
+          void settled.then(() => creates.delete(settled));
+          return result;
+        },
         destroy: (resource) => factory.destroy(resource),
         ...(validate === undefined
           ? {}
@@ -172,7 +327,7 @@ export class Pool<T> extends EventEmitter {
       this.#options,
       {
         onCreateError: (error) => this.emit('factoryCreateError', error),
-        onDestroyError: (error) => this.emit('factoryDestroyError', error),
+        onDestroyError: (error) => this.emit('factoryDestroyError', inGenericPoolWords(error)),
       },
     );
   }
@@ -191,8 +346,9 @@ export class Pool<T> extends EventEmitter {
     if (this.#draining) return Promise.reject(draining());
     const core = this.#started();
     const range = this.#options.priorityRange ?? 1;
-    let p = typeof priority === 'number' && Number.isFinite(priority) ? Math.trunc(priority) : 0;
-    if (p < 0 || p >= range) p = range - 1;
+    // generic-pool's priority queue: `(p && +p | 0) || 0`, out of range means last.
+    let p = ((priority && +priority | 0) || 0) as number;
+    if (p !== 0 && (p < 0 || p >= range)) p = range - 1;
     this.#acquiring++;
     return core.acquire(p === 0 ? undefined : { priority: p }).then(this.#onAcquired, this.#onAcquireFailed);
   }
@@ -208,7 +364,7 @@ export class Pool<T> extends EventEmitter {
   readonly #onAcquireFailed = (error: unknown): never => {
     this.#acquiring--;
     this.#checkDrained();
-    throw error;
+    throw inGenericPoolWords(error);
   };
 
   /** Returns a borrowed resource. Rejects when `resource` is not on loan from this pool. */
@@ -278,9 +434,11 @@ export class Pool<T> extends EventEmitter {
    * Destroys the idle resources. After {@link Pool.drain} it closes the pool for good: no
    * timer, resource or pending create is left.
    */
-  clear(): Promise<void> {
+  async clear(): Promise<void> {
     const core = this.#core;
-    if (core === undefined) return Promise.resolve();
+    if (core === undefined) return;
+    // As in generic-pool: creates in flight finish first, so what they make is destroyed too.
+    while (this.#creates.size > 0) await Promise.all([...this.#creates]);
     if (this.#draining && this.#acquiring === 0 && this.#leases.size === 0) return core.close();
     return core.clear();
   }

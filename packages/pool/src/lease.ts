@@ -1,5 +1,5 @@
-import { leaseReleasedError } from './errors.js';
-import { BORROWED, type Slot } from './slot.js';
+import { createError } from '@leakproof/core';
+import { BORROWED, type Slot } from './slots.js';
 
 /** How a lease hands its slot back; bound once per pool. Returns the destroy's completion when destroying. */
 export type SettleLease<T> = (slot: Slot<T>, id: number, destroy: boolean, reason: unknown) => Promise<void>;
@@ -29,6 +29,13 @@ export class Lease<T> implements AsyncDisposable {
 
   /** @internal Leases are made by the pool only. */
   constructor(settle: SettleLease<T>, slot: Slot<T>, id: number) {
+    if (typeof settle !== 'function') {
+      throw createError('ERR_INVALID_ARG_TYPE', {
+        name: 'settle',
+        expected: "the pool's (leases are made by `pool.acquire()` only)",
+        actual: settle,
+      });
+    }
     this.#settle = settle;
     this.#slot = slot;
     this.#id = id;
@@ -37,7 +44,8 @@ export class Lease<T> implements AsyncDisposable {
   /** The borrowed resource. Throws `ERR_LEASE_RELEASED` once the lease has ended. */
   get resource(): T {
     const slot = this.#slot;
-    if (this.#ended || slot.uses !== this.#id || slot.state !== BORROWED) throw leaseReleasedError();
+    if (this.#ended || slot.uses !== this.#id || slot.state !== BORROWED)
+      throw createError('ERR_LEASE_RELEASED');
     return slot.resource;
   }
 

@@ -9,6 +9,7 @@ import {
   validateNumber,
   validateObject,
   validateOneOf,
+  validateOptions,
   validatePositiveInteger,
   validateString,
 } from '@leakproof/core';
@@ -50,11 +51,11 @@ export interface CreateContext {
 /** Backoff between failed creates: exponential, with jitter, never a hot loop. */
 export interface CreateRetryOptions {
   /** Delay after the first failure. @default 100 */
-  readonly minDelayMs?: number;
+  readonly minDelayMs?: number | undefined;
   /** The longest delay. @default 10000 */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /** Growth per consecutive failure. @default 2 */
-  readonly factor?: number;
+  readonly factor?: number | undefined;
 }
 
 /** Options of {@link createPool}. Only `max` is required; every other default is safe untuned. */
@@ -76,12 +77,22 @@ export interface PoolOptions {
   readonly destroyTimeoutMs?: number | undefined;
   /** Bound on one `factory.validate` call; a hung validate counts as invalid. @default 5000 */
   readonly validateTimeoutMs?: number | undefined;
-  /** An idle resource beyond `min` is destroyed after this long unused (`Infinity`: never). @default 30000 */
+  /**
+   * The soft idle timeout: an idle resource beyond `min` is destroyed after this long unused
+   * (`0`: as soon as it is idle; `Infinity`: never). Resources kept for `min` stay. @default 30000
+   */
   readonly idleTimeoutMs?: number | undefined;
+  /**
+   * The hard idle timeout: an idle resource is destroyed after this long unused even below
+   * `min`, which is then refilled with fresh ones (how stale connections get recycled).
+   * From 1 ms. @default Infinity (off)
+   */
+  readonly hardIdleTimeoutMs?: number | undefined;
   /**
    * A resource is retired after this long (idle ones at once, borrowed ones on release). Each
    * resource's lifetime is shortened by up to 10% at random so they do not all expire together.
-   * @default Infinity
+   * From 1 ms; a resource whose lifetime ran out while it was being created still serves one
+   * lease. @default Infinity
    */
   readonly maxLifetimeMs?: number | undefined;
   /** A resource is destroyed after this many leases. @default Infinity */
@@ -120,6 +131,7 @@ export interface ResolvedOptions {
   readonly destroyTimeoutMs: number;
   readonly validateTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  readonly hardIdleTimeoutMs: number;
   readonly maxLifetimeMs: number;
   readonly maxUses: number;
   readonly validateOnBorrow: boolean;
@@ -134,7 +146,7 @@ export interface ResolvedOptions {
   readonly name: string | undefined;
 }
 
-const OPTION_NAMES = new Set([
+const OPTION_NAMES = [
   'max',
   'min',
   'maxWaiting',
@@ -143,6 +155,7 @@ const OPTION_NAMES = new Set([
   'destroyTimeoutMs',
   'validateTimeoutMs',
   'idleTimeoutMs',
+  'hardIdleTimeoutMs',
   'maxLifetimeMs',
   'maxUses',
   'validateOnBorrow',
@@ -153,26 +166,27 @@ const OPTION_NAMES = new Set([
   'destroyOnError',
   'priorityRange',
   'name',
-]);
-const RETRY_NAMES = new Set(['minDelayMs', 'maxDelayMs', 'factor']);
+] as const;
+const RETRY_NAMES = ['minDelayMs', 'maxDelayMs', 'factor'] as const;
+
+/** generic-pool's names, for the did-you-mean of an unknown option (beside core's own hints). */
+const GENERIC_POOL_HINTS: Readonly<Record<string, string>> = {
+  // generic-pool's idleTimeoutMillis evicts below min: the hard one.
+  idleTimeoutMillis: 'hardIdleTimeoutMs',
+  softIdleTimeoutMillis: 'idleTimeoutMs',
+  testOnReturn: 'validateOnReturn',
+  evictionRunIntervalMillis: 'it is not needed: each idle resource is evicted when its timeout is due',
+  numTestsPerEvictionRun: 'it is not needed: each idle resource is evicted when its timeout is due',
+  autostart: 'it is not needed: `min` resources are created at once',
+  maxTries: 'failed creates are retried with backoff (`options.createRetry`) until `acquireTimeoutMs`',
+  Promise: 'it is not needed: native promises are used',
+};
 
 /** The most priority levels an acquire may use. */
 export const MAX_PRIORITY_RANGE = 1000;
 
-function rejectUnknown(object: object, known: Set<string>, prefix: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.has(key)) {
-      throw invalidArgValue(
-        `${prefix}.${key}`,
-        `a known option (${[...known].join(', ')})`,
-        (object as Record<string, unknown>)[key],
-      );
-    }
-  }
-}
-
-function duration(value: unknown, name: string, fallback: number): number {
-  return value === undefined ? fallback : validateDuration(value, name, { allowInfinity: true });
+function duration(value: unknown, name: string, fallback: number, min = 0): number {
+  return value === undefined ? fallback : validateDuration(value, name, { allowInfinity: true, min });
 }
 
 /** Validates a factory: an object with `create` and `destroy`, and optionally `validate`. */
@@ -186,8 +200,9 @@ export function validateFactory<T>(factory: unknown): PoolFactory<T> {
 
 /** Validates every option eagerly and fills in the defaults. */
 export function resolveOptions(options: unknown, hasValidate: boolean): ResolvedOptions {
+  const check = { owner: 'createPool', hints: GENERIC_POOL_HINTS };
   const o = validateObject<Record<string, unknown>>(options, 'options');
-  rejectUnknown(o, OPTION_NAMES, 'options');
+  validateOptions(o, 'options', OPTION_NAMES, check);
   if (o.max === undefined) throw invalidArgValue('options.max', 'set (a pool needs a bound)', o.max);
   const max = validatePositiveInteger(o.max, 'options.max');
   const min = o.min === undefined ? 0 : validateInteger(o.min, 'options.min', { min: 0, max });
@@ -220,8 +235,12 @@ export function resolveOptions(options: unknown, hasValidate: boolean): Resolved
   let maxDelayMs = 10_000;
   let factor = 2;
   if (o.createRetry !== undefined) {
-    const r = validateObject<Record<string, unknown>>(o.createRetry, 'options.createRetry');
-    rejectUnknown(r, RETRY_NAMES, 'options.createRetry');
+    const r = validateOptions<Record<string, unknown>>(
+      o.createRetry,
+      'options.createRetry',
+      RETRY_NAMES,
+      check,
+    );
     if (r.minDelayMs !== undefined)
       minDelayMs = validateDuration(r.minDelayMs, 'options.createRetry.minDelayMs', { min: 1 });
     if (r.maxDelayMs !== undefined)
@@ -247,7 +266,13 @@ export function resolveOptions(options: unknown, hasValidate: boolean): Resolved
     destroyTimeoutMs: duration(o.destroyTimeoutMs, 'options.destroyTimeoutMs', 5_000),
     validateTimeoutMs: duration(o.validateTimeoutMs, 'options.validateTimeoutMs', 5_000),
     idleTimeoutMs: duration(o.idleTimeoutMs, 'options.idleTimeoutMs', 30_000),
-    maxLifetimeMs: duration(o.maxLifetimeMs, 'options.maxLifetimeMs', Number.POSITIVE_INFINITY),
+    hardIdleTimeoutMs: duration(
+      o.hardIdleTimeoutMs,
+      'options.hardIdleTimeoutMs',
+      Number.POSITIVE_INFINITY,
+      1,
+    ),
+    maxLifetimeMs: duration(o.maxLifetimeMs, 'options.maxLifetimeMs', Number.POSITIVE_INFINITY, 1),
     maxUses,
     validateOnBorrow,
     validateOnReturn,

@@ -1,23 +1,22 @@
 import {
   abortError,
   captureStack,
+  createError,
   diagnosticsChannel,
-  emitLeakproofWarning,
   isStackCaptureEnabled,
   publish,
   type Registration,
   registerPrimitive,
-  unrefTimeout,
   validateAbortSignal,
   validateBoolean,
   validateDuration,
   validateFunction,
   validateInteger,
-  validateObject,
   validateOptions,
 } from '@leakproof/core';
-import { acquireTimeoutError, factoryTimeoutError, poolBusyError, poolClosedError } from './errors.js';
+import { Housekeeper } from './housekeeping.js';
 import { Lease, type SettleLease } from './lease.js';
+import { Maker, type PoolHooks } from './making.js';
 import {
   type PoolFactory,
   type PoolOptions,
@@ -25,8 +24,9 @@ import {
   resolveOptions,
   validateFactory,
 } from './options.js';
-import { BORROWED, DESTROYING, IDLE, Slot, VALIDATING } from './slot.js';
-import { DeadlineList, type Waiter, WaiterQueue } from './waiter-queue.js';
+import { Within } from './settle-within.js';
+import { BORROWED, type Slot, Slots, VALIDATING } from './slots.js';
+import { Waiters } from './waiters.js';
 
 /** Options of one {@link Pool.acquire} call. */
 export interface AcquireOptions {
@@ -75,33 +75,19 @@ export type PoolStats = {
   readonly leaksDetected: number;
 };
 
-/** @internal What the generic-pool facade listens to. */
-export interface PoolHooks {
-  onCreateError?(error: unknown): void;
-  onDestroyError?(error: unknown): void;
-}
-
-interface CreateOp {
-  readonly controller: AbortController;
-  timer: NodeJS.Timeout | undefined;
-  settled: boolean;
-}
-
 interface Deferred {
   resolve(): void;
   reject(error: unknown): void;
 }
 
 const noop = (): void => {};
+const ACQUIRE_OPTIONS = ['signal', 'timeoutMs', 'priority'] as const;
+const USE_OPTIONS = [...ACQUIRE_OPTIONS, 'destroyOnError'] as const;
+const CLOSE_OPTIONS = ['timeoutMs'] as const;
 const RESOLVED = Promise.resolve();
 
 const channels = {
-  create: diagnosticsChannel('pool', 'create'),
-  createError: diagnosticsChannel('pool', 'create-error'),
-  destroy: diagnosticsChannel('pool', 'destroy'),
-  destroyError: diagnosticsChannel('pool', 'destroy-error'),
   acquireTimeout: diagnosticsChannel('pool', 'acquire-timeout'),
-  leak: diagnosticsChannel('pool', 'leak'),
   close: diagnosticsChannel('pool', 'close'),
 };
 
@@ -117,36 +103,14 @@ export class Pool<T> implements AsyncDisposable {
   /** Resources kept even when idle. */
   readonly min: number;
 
-  readonly #factory: PoolFactory<T>;
   readonly #o: ResolvedOptions;
-  readonly #hooks: PoolHooks;
   readonly #registration: Registration;
-  readonly #leases: FinalizationRegistry<Slot<T>>;
   readonly #settle: SettleLease<T>;
-  readonly #idle: Slot<T>[] = [];
-  readonly #all = new Set<Slot<T>>();
-  readonly #waiters: WaiterQueue<T>;
-  readonly #deadlines = new DeadlineList<T>();
-  #deadlineTimer: NodeJS.Timeout | undefined = undefined;
-  readonly #creates = new Set<CreateOp>();
-  readonly #destroys = new Set<Promise<void>>();
+  readonly #slots: Slots<T>;
+  readonly #waiters: Waiters<T>;
+  readonly #maker: Maker<T>;
+  readonly #house: Housekeeper<T>;
   #readyWaiters: Deferred[] = [];
-  #borrowed = 0;
-  #validating = 0;
-  #creating = 0;
-  #destroying = 0;
-  #created = 0;
-  #destroyed = 0;
-  #acquired = 0;
-  #acquireTimeouts = 0;
-  #createErrors = 0;
-  #destroyErrors = 0;
-  #validationFailures = 0;
-  #leaksDetected = 0;
-  #failures = 0;
-  #lastCreateError: unknown = undefined;
-  #backoffTimer: NodeJS.Timeout | undefined = undefined;
-  #houseTimer: NodeJS.Timeout | undefined = undefined;
   #dispatching = false;
   #redispatch = false;
   #closed = false;
@@ -156,21 +120,41 @@ export class Pool<T> implements AsyncDisposable {
 
   /** @internal Use {@link createPool}. */
   constructor(factory: PoolFactory<T>, options: PoolOptions, hooks: PoolHooks = {}) {
-    this.#factory = validateFactory<T>(factory);
-    this.#o = resolveOptions(options, this.#factory.validate !== undefined);
-    this.#hooks = hooks;
-    this.max = this.#o.max;
-    this.min = this.#o.min;
-    this.#waiters = new WaiterQueue<T>(this.#o.priorityRange);
-    this.#captureForLeaks = this.#o.leakDetectionMs !== Number.POSITIVE_INFINITY;
+    const f = validateFactory<T>(factory);
+    const o = resolveOptions(options, f.validate !== undefined);
+    this.#o = o;
+    this.max = o.max;
+    this.min = o.min;
+    this.#captureForLeaks = o.leakDetectionMs !== Number.POSITIVE_INFINITY;
     this.#settle = (slot, id, destroy, reason) => this.#settleLease(slot, id, destroy, reason);
-    // The held value is the slot, never the lease: the lease must stay collectable.
-    this.#leases = new FinalizationRegistry<Slot<T>>((slot) => this.#leaseCollected(slot));
-    this.#registration = registerPrimitive(this, {
-      kind: 'pool',
-      name: this.#o.name,
-    });
+    this.#registration = registerPrimitive(this, { kind: 'pool', name: o.name });
     this.name = this.#registration.name;
+    const pool = this;
+    this.#slots = new Slots<T>(o.lifo);
+    this.#waiters = new Waiters<T>(o.priorityRange, o.acquireTimeoutMs, {
+      timedOut: (timeoutMs) => this.#timedOut(timeoutMs),
+      occupied: (occupied) => this.#maker.awaited(occupied),
+    });
+    this.#maker = new Maker<T>(f, o, this.#slots, hooks, {
+      name: this.name,
+      get closed() {
+        return pool.#closed;
+      },
+      awaited: () => this.#waiters.size > 0,
+      created: () => this.#created(),
+      createFailed: (error) => this.#createFailed(error),
+      validated: (slot, valid, forBorrow) => this.#validated(slot, valid, forBorrow),
+      dispatch: () => this.#dispatch(),
+    });
+    this.#house = new Housekeeper<T>(o, this.#slots, {
+      name: this.name,
+      get closed() {
+        return pool.#closed;
+      },
+      destroy: (slot, reason) => this.#maker.destroy(slot, reason),
+      dispatch: () => this.#dispatch(),
+      loanEnded: () => this.#checkOutstanding(),
+    });
     this.#dispatch();
   }
 
@@ -191,7 +175,7 @@ export class Pool<T> implements AsyncDisposable {
    * ```
    */
   acquire(options?: AcquireOptions): Promise<Lease<T>> {
-    return this.#acquire(options, 2);
+    return this.#acquire(options, ACQUIRE_OPTIONS, 2);
   }
 
   /**
@@ -210,7 +194,7 @@ export class Pool<T> implements AsyncDisposable {
       options?.destroyOnError === undefined
         ? this.#o.destroyOnError
         : validateBoolean(options.destroyOnError, 'options.destroyOnError');
-    const lease = await this.#acquire(options, 2);
+    const lease = await this.#acquire(options, USE_OPTIONS, 2);
     let result: Awaited<R>;
     try {
       result = await fn(lease.resource);
@@ -228,8 +212,8 @@ export class Pool<T> implements AsyncDisposable {
    * error when a create fails first, or `ERR_POOL_CLOSED`.
    */
   ready(): Promise<void> {
-    if (this.#closed) return Promise.reject(poolClosedError(this.name));
-    if (this.#existing() >= this.min) return RESOLVED;
+    if (this.#closed) return Promise.reject(createError('ERR_POOL_CLOSED', { pool: this.name }));
+    if (this.#slots.existing >= this.min) return RESOLVED;
     return new Promise<void>((resolve, reject) => {
       this.#readyWaiters.push({ resolve, reject });
       this.#dispatch();
@@ -238,32 +222,33 @@ export class Pool<T> implements AsyncDisposable {
 
   /** Destroys every idle resource now (they are recreated up to `min`); resolves when they are gone. */
   clear(): Promise<void> {
-    const idle = this.#idle.splice(0);
-    const done = idle.map((slot) => this.#destroySlot(slot, 'clear'));
+    const idle = this.#slots.takeAllIdle();
+    const done = idle.map((slot) => this.#maker.destroy(slot, 'clear'));
     return Promise.all(done).then(noop);
   }
 
   /** The pool's figures (see {@link PoolStats}). */
   stats(): PoolStats {
-    const available = this.#idle.length;
+    const s = this.#slots;
+    const t = s.totals;
     return {
-      size: available + this.#borrowed + this.#validating + this.#creating + this.#destroying,
-      available,
-      borrowed: this.#borrowed,
-      validating: this.#validating,
+      size: s.live,
+      available: s.idle,
+      borrowed: s.borrowed,
+      validating: s.validating,
       pending: this.#waiters.size,
-      creating: this.#creating,
-      destroying: this.#destroying,
+      creating: s.creating,
+      destroying: s.destroying,
       max: this.max,
       min: this.min,
-      created: this.#created,
-      destroyed: this.#destroyed,
-      acquired: this.#acquired,
-      acquireTimeouts: this.#acquireTimeouts,
-      createErrors: this.#createErrors,
-      destroyErrors: this.#destroyErrors,
-      validationFailures: this.#validationFailures,
-      leaksDetected: this.#leaksDetected,
+      created: t.created,
+      destroyed: t.destroyed,
+      acquired: t.acquired,
+      acquireTimeouts: t.acquireTimeouts,
+      createErrors: t.createErrors,
+      destroyErrors: t.destroyErrors,
+      validationFailures: t.validationFailures,
+      leaksDetected: t.leaksDetected,
     };
   }
 
@@ -275,7 +260,7 @@ export class Pool<T> implements AsyncDisposable {
    */
   close(options?: CloseOptions): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    const o = validateOptions<CloseOptions>(options);
+    const o = validateOptions<CloseOptions>(options, 'options', CLOSE_OPTIONS, { owner: 'close' });
     const timeoutMs =
       o.timeoutMs === undefined
         ? 10_000
@@ -292,13 +277,13 @@ export class Pool<T> implements AsyncDisposable {
 
   // ---- acquiring -------------------------------------------------------------------------
 
-  #acquire(options: AcquireOptions | undefined, skip: number): Promise<Lease<T>> {
+  #acquire(options: AcquireOptions | undefined, known: readonly string[], skip: number): Promise<Lease<T>> {
     let timeoutMs = this.#o.acquireTimeoutMs;
     let priority = 0;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
       try {
-        validateObject(options, 'options');
+        validateOptions(options, 'options', known, { owner: known === USE_OPTIONS ? 'use' : 'acquire' });
         if (options.signal !== undefined) signal = validateAbortSignal(options.signal, 'options.signal');
         if (options.timeoutMs !== undefined) {
           timeoutMs = validateDuration(options.timeoutMs, 'options.timeoutMs', { allowInfinity: true });
@@ -313,170 +298,87 @@ export class Pool<T> implements AsyncDisposable {
         return Promise.reject(error);
       }
     }
-    if (this.#closed) return Promise.reject(poolClosedError(this.name));
+    if (this.#closed) return Promise.reject(createError('ERR_POOL_CLOSED', { pool: this.name }));
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const stack = this.#captureForLeaks
       ? captureStack(skip, true)
       : isStackCaptureEnabled()
         ? captureStack(skip)
         : undefined;
+    const waiters = this.#waiters;
     // Fast path: nobody queued ahead and an idle resource needs no validation.
-    if (this.#waiters.size === 0 && !this.#o.validateOnBorrow) {
+    if (waiters.size === 0 && !this.#o.validateOnBorrow) {
       const slot = this.#takeIdle();
       if (slot !== undefined) return Promise.resolve(this.#lend(slot, stack));
     }
-    if (this.#waiters.size >= this.#o.maxWaiting && this.#idle.length === 0 && this.#live() >= this.max) {
-      return Promise.reject(poolBusyError(this.name, this.#waiters.size));
+    // At most `maxWaiting` wait for a resource to come back, plus one per resource that may
+    // still be created: the bound holds whether creates succeed or keep failing.
+    if (waiters.size >= this.#o.maxWaiting + this.max - this.#slots.live) {
+      return Promise.reject(createError('ERR_POOL_BUSY', { pool: this.name, waiting: waiters.size }));
     }
     return new Promise<Lease<T>>((resolve, reject) => {
-      const waiter: Waiter<T> = {
-        resolve,
-        reject,
-        priority,
-        stack,
-        timer: undefined,
-        deadline: 0,
-        dprev: undefined,
-        dnext: undefined,
-        onDeadlines: false,
-        signal: undefined,
-        onAbort: undefined,
-        prev: undefined,
-        next: undefined,
-        queued: false,
-      };
-      if (timeoutMs === this.#o.acquireTimeoutMs) {
-        if (timeoutMs !== Number.POSITIVE_INFINITY) {
-          waiter.deadline = performance.now() + timeoutMs;
-          this.#deadlines.push(waiter);
-          if (this.#deadlineTimer === undefined) this.#armDeadlines(timeoutMs);
-        }
-      } else if (timeoutMs !== Number.POSITIVE_INFINITY) {
-        waiter.timer = unrefTimeout(() => {
-          waiter.timer = undefined;
-          this.#waiterTimedOut(waiter, timeoutMs);
-        }, timeoutMs);
-      }
-      if (signal !== undefined) {
-        waiter.signal = signal;
-        waiter.onAbort = () => this.#waiterAborted(waiter);
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.#waiters.push(waiter);
+      waiters.add(resolve, reject, priority, stack, timeoutMs, signal);
       this.#dispatch();
     });
   }
 
-  #armDeadlines(ms: number): void {
-    this.#deadlineTimer = unrefTimeout(() => this.#deadlinesDue(), ms);
-  }
-
-  #deadlinesDue(): void {
-    this.#deadlineTimer = undefined;
-    const now = performance.now();
-    let head = this.#deadlines.head;
-    while (head !== undefined && head.deadline <= now) {
-      this.#waiterTimedOut(head, this.#o.acquireTimeoutMs);
-      head = this.#deadlines.head;
-    }
-    if (head !== undefined) this.#armDeadlines(Math.max(1, head.deadline - now));
-  }
-
-  #waiterTimedOut(waiter: Waiter<T>, timeoutMs: number): void {
-    if (!waiter.queued) {
-      this.#deadlines.remove(waiter);
-      return;
-    }
-    this.#waiters.remove(waiter);
-    this.#unhook(waiter);
-    this.#acquireTimeouts++;
-    const cause = this.#failures > 0 ? this.#lastCreateError : undefined;
+  #timedOut(timeoutMs: number): unknown {
+    this.#slots.totals.acquireTimeouts++;
+    const cause = this.#maker.failures > 0 ? this.#maker.lastCreateError : undefined;
     publish(channels.acquireTimeout, () => ({ pool: this.name, timeoutMs, cause }));
-    waiter.reject(acquireTimeoutError(this.name, timeoutMs, cause));
+    return createError(
+      'ERR_POOL_TIMEOUT',
+      { pool: this.name, timeoutMs, failing: cause !== undefined },
+      cause === undefined ? undefined : { cause },
+    );
   }
 
-  #waiterAborted(waiter: Waiter<T>): void {
-    if (!waiter.queued) return;
-    this.#waiters.remove(waiter);
-    const signal = waiter.signal!;
-    this.#unhook(waiter);
-    waiter.reject(abortError(signal));
-  }
-
-  /** Clears a waiter's timer (or deadline) and abort listener. */
-  #unhook(waiter: Waiter<T>): void {
-    if (waiter.onDeadlines) {
-      this.#deadlines.remove(waiter);
-      // The shared timer goes when nobody is left on it; otherwise it re-arms when it fires.
-      if (this.#deadlines.head === undefined && this.#deadlineTimer !== undefined) {
-        clearTimeout(this.#deadlineTimer);
-        this.#deadlineTimer = undefined;
-      }
-    } else if (waiter.timer !== undefined) {
-      clearTimeout(waiter.timer);
-      waiter.timer = undefined;
-    }
-    if (waiter.onAbort !== undefined) {
-      waiter.signal!.removeEventListener('abort', waiter.onAbort);
-      waiter.onAbort = undefined;
-      waiter.signal = undefined;
-    }
-  }
-
-  #handTo(waiter: Waiter<T>, slot: Slot<T>): void {
-    this.#unhook(waiter);
+  /** Hands a slot to the next waiter; false (the slot untouched) when nobody is waiting. */
+  #handToNext(slot: Slot<T>): boolean {
+    const waiter = this.#waiters.shift();
+    if (waiter === undefined) return false;
     waiter.resolve(this.#lend(slot, waiter.stack));
+    return true;
   }
 
   #lend(slot: Slot<T>, stack: string | undefined): Lease<T> {
-    slot.state = BORROWED;
+    this.#slots.lend(slot);
     const id = ++slot.uses;
-    this.#borrowed++;
-    this.#acquired++;
+    this.#slots.totals.acquired++;
     const lease = new Lease(this.#settle, slot, id);
-    this.#leases.register(lease, slot, slot);
     slot.stack = stack;
-    if (this.#captureForLeaks) {
-      const ms = this.#o.leakDetectionMs;
-      slot.timer = unrefTimeout(() => this.#leaseHeldTooLong(slot, id, ms), ms);
-    }
+    this.#house.lent(lease, slot, id, this.#captureForLeaks);
     return lease;
   }
 
-  /** The next usable idle slot, removed from the idle list; retires expired ones on the way. */
+  /**
+   * The next usable idle slot, out of the idle list; retires expired ones on the way. A slot
+   * never lent serves one loan even when its lifetime ran out while it was being made, so a
+   * lifetime shorter than a create can never turn into a create–destroy loop.
+   */
   #takeIdle(): Slot<T> | undefined {
-    const idle = this.#idle;
     const checkLifetime = this.#o.maxLifetimeMs !== Number.POSITIVE_INFINITY;
-    while (idle.length > 0) {
-      const slot = (this.#o.lifo ? idle.pop() : idle.shift())!;
-      if (checkLifetime && performance.now() >= slot.expiresAt) {
-        void this.#destroySlot(slot, 'lifetime');
+    for (;;) {
+      const slot = this.#slots.takeIdle();
+      if (slot === undefined) return undefined;
+      if (checkLifetime && slot.uses > 0 && performance.now() >= slot.expiresAt) {
+        void this.#maker.destroy(slot, 'lifetime');
         continue;
       }
       return slot;
     }
-    return undefined;
+  }
+
+  #pushIdle(slot: Slot<T>): void {
+    this.#slots.pushIdle(slot, performance.now());
+    this.#house.idle();
   }
 
   // ---- returning -------------------------------------------------------------------------
 
   #settleLease(slot: Slot<T>, id: number, destroy: boolean, reason: unknown): Promise<void> {
     if (slot.uses !== id || slot.state !== BORROWED) return RESOLVED;
-    this.#leases.unregister(slot);
-    this.#borrowed--;
-    if (slot.timer !== undefined) {
-      clearTimeout(slot.timer);
-      slot.timer = undefined;
-    }
-    if (slot.leakReported) {
-      slot.leakReported = false;
-      emitLeakproofWarning(
-        `A lease of pool "${this.name}" reported as held too long was released after all`,
-        'LEAKPROOF_LEASE_RETURNED',
-        slot.stack,
-      );
-    }
-    slot.stack = undefined;
+    this.#house.returned(slot);
     let done = RESOLVED;
     if (
       destroy ||
@@ -484,13 +386,11 @@ export class Pool<T> implements AsyncDisposable {
       slot.uses >= this.#o.maxUses ||
       (slot.expiresAt !== Number.POSITIVE_INFINITY && performance.now() >= slot.expiresAt)
     ) {
-      done = this.#destroySlot(slot, destroy ? reason : 'retired');
+      done = this.#maker.destroy(slot, destroy ? reason : 'retired');
     } else if (this.#o.validateOnReturn) {
-      this.#validate(slot, false);
-    } else if (this.#waiters.size > 0 && !this.#o.validateOnBorrow) {
-      // Straight to the next waiter: it was first in line.
-      this.#handTo(this.#waiters.shift()!, slot);
-    } else {
+      this.#maker.validate(slot, false);
+    } else if (this.#o.validateOnBorrow || !this.#handToNext(slot)) {
+      // (without validateOnBorrow, straight to the next waiter: it was first in line)
       this.#pushIdle(slot);
       if (this.#waiters.size > 0) this.#dispatch();
     }
@@ -498,61 +398,7 @@ export class Pool<T> implements AsyncDisposable {
     return done;
   }
 
-  #pushIdle(slot: Slot<T>): void {
-    slot.state = IDLE;
-    this.#idle.push(slot);
-    if (this.#o.idleTimeoutMs !== Number.POSITIVE_INFINITY) slot.idleSince = performance.now();
-    if (this.#houseTimer === undefined) this.#armHousekeeping();
-  }
-
-  // ---- leaks -----------------------------------------------------------------------------
-
-  #leaseHeldTooLong(slot: Slot<T>, id: number, ms: number): void {
-    slot.timer = undefined;
-    if (slot.uses !== id || slot.state !== BORROWED) return;
-    slot.leakReported = true;
-    this.#leaksDetected++;
-    publish(channels.leak, () => ({ pool: this.name, reason: 'held', heldMs: ms, stack: slot.stack }));
-    emitLeakproofWarning(
-      `A lease of pool "${this.name}" has been held for more than ${ms} ms (leakDetectionMs); it may have leaked`,
-      'LEAKPROOF_LEASE_HELD',
-      slot.stack === undefined ? undefined : `Acquired at:\n${slot.stack}`,
-    );
-  }
-
-  #leaseCollected(slot: Slot<T>): void {
-    if (slot.state !== BORROWED) return;
-    this.#borrowed--;
-    this.#leaksDetected++;
-    if (slot.timer !== undefined) {
-      clearTimeout(slot.timer);
-      slot.timer = undefined;
-    }
-    const stack = slot.stack;
-    publish(channels.leak, () => ({ pool: this.name, reason: 'collected', stack }));
-    emitLeakproofWarning(
-      `A lease of pool "${this.name}" was garbage-collected without release(); its resource was destroyed. Use \`await using lease = await pool.acquire()\` or pool.use().`,
-      'LEAKPROOF_LEASE_LEAKED',
-      stack === undefined
-        ? 'Set LEAKPROOF_CAPTURE_STACKS=1 to see where it was acquired.'
-        : `Acquired at:\n${stack}`,
-    );
-    slot.stack = undefined;
-    void this.#destroySlot(slot, 'leaked');
-    this.#checkOutstanding();
-  }
-
-  // ---- making and unmaking ---------------------------------------------------------------
-
-  /** Resources that exist or are on the way; the number bounded by `max`. */
-  #live(): number {
-    return this.#idle.length + this.#borrowed + this.#validating + this.#creating + this.#destroying;
-  }
-
-  /** Resources that exist and are usable. */
-  #existing(): number {
-    return this.#idle.length + this.#borrowed + this.#validating;
-  }
+  // ---- dispatch --------------------------------------------------------------------------
 
   #dispatch(): void {
     if (this.#dispatching) {
@@ -573,98 +419,47 @@ export class Pool<T> implements AsyncDisposable {
   #dispatchOnce(): void {
     if (this.#closed) return;
     const waiters = this.#waiters;
+    const slots = this.#slots;
+    // Nothing idle to hand out and no room to create: the common case of a busy pool.
+    if (slots.idle === 0 && slots.live >= this.max) return;
     if (this.#o.validateOnBorrow) {
-      while (waiters.size > this.#validating) {
+      while (waiters.size > slots.validating) {
         const slot = this.#takeIdle();
         if (slot === undefined) break;
         // A resource never lent is fresh from create: checking it again could only turn a
         // validate that always fails into a create-validate-destroy loop.
-        if (slot.uses === 0) this.#handTo(waiters.shift()!, slot);
-        else this.#validate(slot, true);
+        if (slot.uses > 0) this.#maker.validate(slot, true);
+        else if (!this.#handToNext(slot)) {
+          this.#pushIdle(slot);
+          break;
+        }
       }
     } else {
       while (waiters.size > 0) {
         const slot = this.#takeIdle();
         if (slot === undefined) break;
-        this.#handTo(waiters.shift()!, slot);
+        if (!this.#handToNext(slot)) {
+          this.#pushIdle(slot);
+          break;
+        }
       }
     }
-    const forWaiters = waiters.size - this.#validating - this.#creating - this.#idle.length;
-    const forMin = this.min - this.#live();
+    const forWaiters = waiters.size - slots.validating - slots.creating - slots.idle;
+    const forMin = this.min - slots.live;
     let wanted = Math.max(forWaiters, forMin);
-    while (wanted > 0 && this.#canCreate()) {
-      this.#startCreate();
+    if (wanted <= 0 || slots.live >= this.max) return;
+    const maker = this.#maker;
+    while (wanted > 0 && maker.canCreate()) {
+      maker.create();
       wanted--;
     }
   }
 
-  #canCreate(): boolean {
-    return (
-      !this.#closed &&
-      this.#live() < this.max &&
-      this.#backoffTimer === undefined &&
-      // While creates fail, one probe at a time.
-      (this.#failures === 0 || this.#creating === 0)
-    );
-  }
+  // ---- making and unmaking ---------------------------------------------------------------
 
-  #startCreate(): void {
-    this.#creating++;
-    const op: CreateOp = { controller: new AbortController(), timer: undefined, settled: false };
-    this.#creates.add(op);
-    const ms = this.#o.createTimeoutMs;
-    if (ms !== Number.POSITIVE_INFINITY) {
-      op.timer = unrefTimeout(() => {
-        op.timer = undefined;
-        const error = factoryTimeoutError(this.name, 'create', ms);
-        op.controller.abort(error);
-        this.#createFailed(op, error);
-      }, ms);
-    }
-    let result: T | PromiseLike<T>;
-    try {
-      result = this.#factory.create({ signal: op.controller.signal });
-    } catch (error) {
-      // A synchronous throw still waits a tick, so a failing create can never recurse.
-      queueMicrotask(() => this.#createFailed(op, error));
-      return;
-    }
-    Promise.resolve(result).then(
-      (resource) => this.#created_(op, resource),
-      (error: unknown) => this.#createFailed(op, error),
-    );
-  }
-
-  #endCreate(op: CreateOp): boolean {
-    if (op.settled) return false;
-    op.settled = true;
-    this.#creates.delete(op);
-    this.#creating--;
-    if (op.timer !== undefined) {
-      clearTimeout(op.timer);
-      op.timer = undefined;
-    }
-    return true;
-  }
-
-  #created_(op: CreateOp, resource: T): void {
-    if (!this.#endCreate(op)) {
-      // Abandoned (timed out or closed) but it arrived anyway: dispose of it, no timer armed.
-      this.#destroyAbandoned(resource);
-      return;
-    }
-    this.#failures = 0;
-    // A create that succeeds ends the backoff another one started: the backend is back.
-    if (this.#backoffTimer !== undefined) {
-      clearTimeout(this.#backoffTimer);
-      this.#backoffTimer = undefined;
-    }
-    this.#created++;
-    const slot = new Slot(resource, performance.now(), this.#o.maxLifetimeMs);
-    this.#all.add(slot);
-    publish(channels.create, () => ({ pool: this.name }));
-    this.#pushIdle(slot);
-    if (this.#readyWaiters.length > 0 && this.#existing() >= this.min) {
+  #created(): void {
+    this.#house.idle();
+    if (this.#readyWaiters.length > 0 && this.#slots.existing >= this.min) {
       const waiting = this.#readyWaiters;
       this.#readyWaiters = [];
       for (const w of waiting) w.resolve();
@@ -672,214 +467,51 @@ export class Pool<T> implements AsyncDisposable {
     this.#dispatch();
   }
 
-  #createFailed(op: CreateOp, error: unknown): void {
-    if (!this.#endCreate(op)) return;
-    this.#createErrors++;
-    this.#failures++;
-    this.#lastCreateError = error;
-    publish(channels.createError, () => ({ pool: this.name, error, failures: this.#failures }));
-    this.#hooks.onCreateError?.(error);
+  #createFailed(error: unknown): void {
     if (this.#readyWaiters.length > 0) {
       const waiting = this.#readyWaiters;
       this.#readyWaiters = [];
       for (const w of waiting) w.reject(error);
     }
-    if (this.#closed) return;
-    const { minDelayMs, maxDelayMs, factor } = this.#o;
-    const base = Math.min(maxDelayMs, minDelayMs * factor ** Math.min(this.#failures - 1, 64));
-    // Equal jitter: half fixed, half random, so many pools failing together spread out.
-    const delay = base / 2 + Math.random() * (base / 2);
-    if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
-    this.#backoffTimer = unrefTimeout(() => {
-      this.#backoffTimer = undefined;
-      this.#dispatch();
-    }, delay);
   }
 
-  #destroyAbandoned(resource: T): void {
-    try {
-      Promise.resolve(this.#factory.destroy(resource)).catch((error: unknown) => this.#destroyError(error));
-    } catch (error) {
-      this.#destroyError(error);
+  #validated(slot: Slot<T>, valid: boolean, forBorrow: boolean): void {
+    if (!valid) {
+      this.#slots.totals.validationFailures++;
+      void this.#maker.destroy(slot, 'invalid');
+    } else if (this.#closed) {
+      void this.#maker.destroy(slot, 'closed');
+    } else if (!forBorrow || !this.#handToNext(slot)) {
+      this.#pushIdle(slot);
     }
-  }
-
-  #destroyError(error: unknown): void {
-    this.#destroyErrors++;
-    publish(channels.destroyError, () => ({ pool: this.name, error }));
-    this.#hooks.onDestroyError?.(error);
-  }
-
-  /** Destroys a slot already taken out of the idle list and the borrowed count. Never rejects. */
-  #destroySlot(slot: Slot<T>, reason: unknown): Promise<void> {
-    slot.state = DESTROYING;
-    this.#all.delete(slot);
-    this.#destroying++;
-    if (slot.timer !== undefined) {
-      clearTimeout(slot.timer);
-      slot.timer = undefined;
-    }
-    const ms = this.#o.destroyTimeoutMs;
-    let finish!: (error?: unknown) => void;
-    const done = new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      let finished = false;
-      finish = (error?: unknown) => {
-        if (finished) return;
-        finished = true;
-        if (timer !== undefined) clearTimeout(timer);
-        this.#destroying--;
-        this.#destroyed++;
-        this.#destroys.delete(done);
-        publish(channels.destroy, () => ({ pool: this.name, reason, error }));
-        if (error !== undefined) this.#destroyError(error);
-        resolve();
-        this.#dispatch();
-      };
-      if (ms !== Number.POSITIVE_INFINITY) {
-        timer = unrefTimeout(() => finish(factoryTimeoutError(this.name, 'destroy', ms)), ms);
-      }
-    });
-    this.#destroys.add(done);
-    try {
-      Promise.resolve(this.#factory.destroy(slot.resource)).then(
-        () => finish(),
-        (error: unknown) => finish(error ?? new Error('factory.destroy() rejected')),
-      );
-    } catch (error) {
-      const e = error ?? new Error('factory.destroy() threw');
-      queueMicrotask(() => finish(e));
-    }
-    return done;
-  }
-
-  #validate(slot: Slot<T>, forBorrow: boolean): void {
-    slot.state = VALIDATING;
-    this.#validating++;
-    const ms = this.#o.validateTimeoutMs;
-    let finished = false;
-    const finish = (valid: boolean): void => {
-      if (finished) return;
-      finished = true;
-      // (if close() took the slot, #destroySlot already cleared its timer)
-      if (slot.state === VALIDATING && slot.timer !== undefined) {
-        clearTimeout(slot.timer);
-        slot.timer = undefined;
-      }
-      // close() may have taken the slot (and its count) meanwhile.
-      if (slot.state === VALIDATING) {
-        this.#validating--;
-        if (!valid) {
-          this.#validationFailures++;
-          void this.#destroySlot(slot, 'invalid');
-        } else if (this.#closed) {
-          void this.#destroySlot(slot, 'closed');
-        } else if (forBorrow && this.#waiters.size > 0) {
-          this.#handTo(this.#waiters.shift()!, slot);
-        } else {
-          this.#pushIdle(slot);
-        }
-      }
-      this.#checkOutstanding();
-      this.#dispatch();
-    };
-    if (ms !== Number.POSITIVE_INFINITY) slot.timer = unrefTimeout(() => finish(false), ms);
-    let result: boolean | PromiseLike<boolean>;
-    try {
-      result = this.#factory.validate!(slot.resource);
-    } catch {
-      queueMicrotask(() => finish(false));
-      return;
-    }
-    Promise.resolve(result).then(
-      (valid) => finish(valid === true),
-      () => finish(false),
-    );
-  }
-
-  // ---- idle eviction and lifetime ---------------------------------------------------------
-
-  #armHousekeeping(): void {
-    const { idleTimeoutMs, maxLifetimeMs } = this.#o;
-    if (this.#closed || this.#idle.length === 0) return;
-    if (idleTimeoutMs === Number.POSITIVE_INFINITY && maxLifetimeMs === Number.POSITIVE_INFINITY) return;
-    let next = Number.POSITIVE_INFINITY;
-    for (const slot of this.#idle) {
-      const due = Math.min(slot.idleSince + idleTimeoutMs, slot.expiresAt);
-      if (due < next) next = due;
-    }
-    if (next === Number.POSITIVE_INFINITY) return;
-    const delay = Math.max(1, Math.min(next - performance.now() + 1, 2 ** 31 - 1));
-    this.#houseTimer = unrefTimeout(() => {
-      this.#houseTimer = undefined;
-      this.#evict();
-      this.#armHousekeeping();
-    }, delay);
-  }
-
-  #evict(): void {
-    const now = performance.now();
-    const idleTimeoutMs = this.#o.idleTimeoutMs;
-    // Take the whole list out first: #destroySlot must not see these slots counted as idle.
-    const idle = this.#idle.splice(0);
-    let existing = this.#existing() + idle.length;
-    const keep: Slot<T>[] = [];
-    // Oldest-idle first (index 0 in both orders), so the survivors kept for `min` are the freshest.
-    for (const slot of idle) {
-      if (now >= slot.expiresAt) {
-        existing--;
-        void this.#destroySlot(slot, 'lifetime');
-      } else if (now - slot.idleSince >= idleTimeoutMs) {
-        if (existing > this.min) {
-          existing--;
-          void this.#destroySlot(slot, 'idle');
-        } else {
-          // Kept for `min`: look again one idle timeout from now, not in a 1 ms loop.
-          slot.idleSince = now;
-          keep.push(slot);
-        }
-      } else {
-        keep.push(slot);
-      }
-    }
-    for (const slot of keep) this.#idle.push(slot);
+    this.#checkOutstanding();
     this.#dispatch();
   }
 
   // ---- closing ---------------------------------------------------------------------------
 
   #checkOutstanding(): void {
-    if (this.#onOutstandingZero !== undefined && this.#borrowed + this.#validating === 0) {
+    if (this.#onOutstandingZero !== undefined && this.#slots.borrowed + this.#slots.validating === 0) {
       this.#onOutstandingZero();
     }
   }
 
   async #shutdown(timeoutMs: number): Promise<void> {
-    const closed = poolClosedError(this.name);
-    for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
-      this.#unhook(waiter);
-      waiter.reject(closed);
-    }
+    const closed = createError('ERR_POOL_CLOSED', { pool: this.name });
+    this.#waiters.rejectAll(closed);
     const ready = this.#readyWaiters;
     this.#readyWaiters = [];
     for (const w of ready) w.reject(closed);
-    if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
-    this.#deadlineTimer = undefined;
-    if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
-    this.#backoffTimer = undefined;
-    if (this.#houseTimer !== undefined) clearTimeout(this.#houseTimer);
-    this.#houseTimer = undefined;
-    for (const op of [...this.#creates]) {
-      this.#endCreate(op);
-      op.controller.abort(closed);
-    }
+    this.#house.stop();
+    this.#maker.stop(closed);
     void this.clear();
-    if (this.#borrowed + this.#validating > 0 && timeoutMs > 0) {
+    const slots = this.#slots;
+    if (slots.borrowed + slots.validating > 0 && timeoutMs > 0) {
+      // Ref'd: the caller awaits close(); cleared the moment the leases are back.
       await new Promise<void>((resolve) => {
-        const timer =
-          timeoutMs === Number.POSITIVE_INFINITY ? undefined : unrefTimeout(() => finish(), timeoutMs);
+        const grace = new Within(timeoutMs, () => finish(), true);
         const finish = (): void => {
-          if (timer !== undefined) clearTimeout(timer);
+          grace.finish();
           this.#onOutstandingZero = undefined;
           resolve();
         };
@@ -887,18 +519,16 @@ export class Pool<T> implements AsyncDisposable {
       });
     }
     // Whatever is still out is taken back and destroyed.
-    for (const slot of [...this.#all]) {
+    for (const slot of [...slots.all]) {
       if (slot.state === BORROWED) {
-        this.#leases.unregister(slot);
-        this.#borrowed--;
-        slot.stack = undefined;
-        void this.#destroySlot(slot, 'closed');
+        this.#house.returned(slot);
+        void this.#maker.destroy(slot, 'closed');
       } else if (slot.state === VALIDATING) {
-        this.#validating--;
-        void this.#destroySlot(slot, 'closed');
+        this.#maker.abandonValidate(slot);
+        void this.#maker.destroy(slot, 'closed');
       }
     }
-    while (this.#destroys.size > 0) await Promise.all([...this.#destroys]);
+    await this.#maker.destroysSettled();
     this.#registration.unregister();
     publish(channels.close, () => ({ pool: this.name, stats: this.stats() }));
   }

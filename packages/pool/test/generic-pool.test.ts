@@ -2,7 +2,7 @@
 // the same results. Scenarios where generic-pool hangs or leaks run on the facade only.
 import * as facade from '@leakproof/pool/generic-pool';
 import * as genericPool from 'generic-pool';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 interface Res {
   id: number;
@@ -32,7 +32,8 @@ interface AnyPool {
 const implementations: Array<[string, (f: Factory, o?: Opts) => AnyPool]> = [
   [
     'generic-pool 3.9',
-    (f, o) => genericPool.createPool(f as genericPool.Factory<Res>, o) as unknown as AnyPool,
+    (f, o) =>
+      genericPool.createPool(f as genericPool.Factory<Res>, o as genericPool.Options) as unknown as AnyPool,
   ],
   ['@leakproof/pool/generic-pool', (f, o) => facade.createPool(f, o) as unknown as AnyPool],
 ];
@@ -98,6 +99,32 @@ describe.each(implementations)('%s', (_name, createPool) => {
     expect(calls.create).toBe(2);
     await shutdown(pool);
     expect(calls.destroy).toBe(2);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['malformed', { min: 'asf', max: [] }],
+    ['min above max', { min: 5, max: 3 }],
+    ['strings', { min: '2', max: '7' }],
+    ['fractions', { min: 1.7, max: 2.9 }],
+    ['zero and null', { min: null, max: 0 }],
+    ['negative max', { max: -4 }],
+    ['far too large min', { min: 1e9, max: 4 }],
+  ])('reads max and min as generic-pool does: %s', async (_label, opts) => {
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const { factory } = counting();
+    const pool = createPool(factory, { ...opts, autostart: false } as Opts);
+    const reference = genericPool.createPool(
+      factory as genericPool.Factory<Res>,
+      {
+        ...opts,
+        autostart: false,
+      } as genericPool.Options,
+    );
+    expect({ max: pool.max, min: pool.min }).toEqual({ max: reference.max, min: reference.min });
+    vi.restoreAllMocks();
+    await shutdown(pool);
+    await reference.drain();
+    await reference.clear();
   });
 
   it.each([true, false])('fifo: %s decides which idle resource comes next', async (fifo) => {
@@ -356,15 +383,212 @@ describe('@leakproof/pool/generic-pool where generic-pool hangs or leaks', () =>
     await pool.clear();
   });
 
-  it('rejects bad options at createPool', () => {
+  it("missing create or destroy still throws, with generic-pool's messages", () => {
     const f = { create: async () => ({ id: 1 }), destroy: async () => {} };
-    expect(() => facade.createPool(f, { max: 0 })).toThrow(
-      expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
+    expect(() => facade.createPool({ create: f.create } as never)).toThrow(
+      expect.objectContaining({
+        message: 'factory.destroy must be a function',
+        code: 'ERR_INVALID_ARG_TYPE',
+      }),
     );
-    expect(() => facade.createPool(f, { max: 2, min: 3 })).toThrow(/opts.min/);
-    expect(() => facade.createPool(f, { acquireTimeoutMillis: -1 })).toThrow(/opts.acquireTimeoutMillis/);
-    expect(() => facade.createPool(f, { fifo: 'yes' as never })).toThrow(/opts.fifo/);
-    expect(() => facade.createPool({ create: f.create } as never)).toThrow(/factory.destroy/);
+    expect(() => facade.createPool({ destroy: f.destroy } as never)).toThrow(
+      'factory.create must be a function',
+    );
+    expect(() => facade.createPool({ ...f, validate: 5 } as never)).toThrow(
+      'factory.validate must be a function',
+    );
     expect(() => facade.createPool(f, { testOnBorrow: true, autostart: false })).not.toThrow();
+  });
+});
+
+describe("@leakproof/pool/generic-pool coerces options as generic-pool's PoolOptions does", () => {
+  const f = { create: async () => ({ id: 1 }), destroy: async () => {} };
+  let warnings: Array<{ message: string; code: string | undefined }> = [];
+  beforeEach(() => {
+    warnings = [];
+    // Synchronous, so each test sees only its own warnings.
+    vi.spyOn(process, 'emitWarning').mockImplementation(((message: string, options?: { code?: string }) => {
+      warnings.push({ message, code: options?.code });
+    }) as never);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+  const flushWarnings = () => Promise.resolve();
+
+  it.each<[string, facade.Options, { max: number; min: number }]>([
+    ['max from an environment string', { max: '7' as never }, { max: 7, min: 0 }],
+    ['a fractional max', { max: 2.9 }, { max: 2, min: 0 }],
+    ['max 0', { max: 0 }, { max: 1, min: 0 }],
+    ['a negative max', { max: -4 }, { max: 1, min: 0 }],
+    ['min above max', { min: 5, max: 3 }, { max: 3, min: 3 }],
+    ['a negative min', { min: -2, max: 3 }, { max: 3, min: 0 }],
+    ['null max and min', { min: null, max: null } as never, { max: 1, min: 0 }],
+  ])('%s', async (_label, opts, expected) => {
+    const pool = facade.createPool(f, opts);
+    expect({ max: pool.max, min: pool.min }).toEqual(expected);
+    await pool.drain();
+    await pool.clear();
+  });
+
+  it('one warning per coerced or replaced option, naming the value given and the value used', async () => {
+    const pool = facade.createPool(f, {
+      max: '4' as never,
+      min: 9,
+      fifo: 'yes' as never,
+      acquireTimeoutMillis: 0,
+      maxWaitingClients: null as never,
+      priorityRange: 0,
+    });
+    await flushWarnings();
+    const ours = warnings.filter((w) => w.code === 'LEAKPROOF_GENERIC_POOL_OPTION');
+    expect(ours.map((w) => w.message.match(/`opts\.(\w+)`/)?.[1]).sort()).toEqual(
+      ['acquireTimeoutMillis', 'fifo', 'max', 'maxWaitingClients', 'min', 'priorityRange'].sort(),
+    );
+    const about = (name: string) => ours.find((w) => w.message.includes(`\`opts.${name}\``))!.message;
+    expect(about('max')).toMatch(/got `"4"` \(string\), using 4 /);
+    expect(about('min')).toMatch(/got `9` \(number\), using 4 /);
+    expect(about('acquireTimeoutMillis')).toMatch(/got `0` \(number\), using 30000 /);
+    expect(about('maxWaitingClients')).toMatch(/got `null`, using 1000 /);
+    await pool.drain();
+    await pool.clear();
+  });
+
+  it('no warning for options given as generic-pool documents them', async () => {
+    const pool = facade.createPool(f, {
+      max: 4,
+      min: 1,
+      fifo: false,
+      acquireTimeoutMillis: 100,
+      maxWaitingClients: 10,
+      evictionRunIntervalMillis: 1000,
+      idleTimeoutMillis: 5000,
+      softIdleTimeoutMillis: 1000,
+    });
+    await flushWarnings();
+    expect(warnings.filter((w) => w.code === 'LEAKPROOF_GENERIC_POOL_OPTION')).toEqual([]);
+    await pool.drain();
+    await pool.clear();
+  });
+
+  it('acquireTimeoutMillis: 0 means the bounded default, not a timeout of 0', async () => {
+    const pool = facade.createPool(f, { max: 1, acquireTimeoutMillis: 0 });
+    const held = await pool.acquire();
+    const waiting = pool.acquire();
+    setTimeout(() => void pool.release(held), 20);
+    expect(await waiting).toBe(held);
+    await pool.release(held);
+    await pool.drain();
+    await pool.clear();
+  });
+
+  it("errors carry generic-pool's messages and leakproof's codes, timeoutMs and cause", async () => {
+    vi.useFakeTimers();
+    const pool = facade.createPool<Res>(
+      { create: () => Promise.reject(new Error('database down')), destroy: async () => {} },
+      { max: 1, acquireTimeoutMillis: 500, maxWaitingClients: 0 },
+    );
+    pool.on('factoryCreateError', () => {});
+    const timedOut = pool.acquire().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    const error = (await timedOut) as Error & { code: string; timeoutMs: number };
+    expect(error).toMatchObject({
+      name: 'TimeoutError',
+      message: 'ResourceRequest timed out',
+      code: 'ERR_POOL_TIMEOUT',
+      timeoutMs: 500,
+    });
+    expect((error.cause as Error).message).toBe('database down');
+    await pool.drain();
+    await pool.clear();
+    await expect(pool.acquire()).rejects.toMatchObject({
+      message: 'pool is draining and cannot accept work',
+      code: 'ERR_POOL_CLOSED',
+    });
+  });
+
+  it("a full queue rejects with 'max waitingClients count exceeded' and ERR_POOL_BUSY", async () => {
+    const pool = facade.createPool(f, { max: 1, maxWaitingClients: 1 });
+    const held = await pool.acquire();
+    const waiting = pool.acquire();
+    await expect(pool.acquire()).rejects.toMatchObject({
+      message: 'max waitingClients count exceeded',
+      code: 'ERR_POOL_BUSY',
+    });
+    await pool.release(held);
+    await pool.release(await waiting);
+    await pool.drain();
+    await pool.clear();
+  });
+
+  it('idleTimeoutMillis is the hard timeout: resources below min are recycled, then min is refilled', async () => {
+    let next = 0;
+    const destroyed: number[] = [];
+    const pool = facade.createPool<Res>(
+      { create: async () => ({ id: next++ }), destroy: async (r) => void destroyed.push(r.id) },
+      { min: 2, max: 2, idleTimeoutMillis: 50, evictionRunIntervalMillis: 10 },
+    );
+    await vi.waitFor(() => expect(destroyed).toEqual(expect.arrayContaining([0, 1])), { timeout: 5000 });
+    await vi.waitFor(() => expect(pool.available).toBe(2), { timeout: 5000 });
+    await pool.drain();
+    await pool.clear();
+  });
+
+  it('softIdleTimeoutMillis keeps min', async () => {
+    vi.useFakeTimers();
+    let next = 0;
+    const pool = facade.createPool<Res>(
+      { create: async () => ({ id: next++ }), destroy: async () => {} },
+      { min: 1, max: 3, softIdleTimeoutMillis: 100, evictionRunIntervalMillis: 10 },
+    );
+    const all = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
+    for (const r of all) await pool.release(r);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(pool.size).toBe(1);
+    await pool.drain();
+    await pool.clear();
+  });
+});
+
+describe('@leakproof/pool/generic-pool: a listener that throws changes nothing', () => {
+  it("a throwing 'factoryCreateError' listener: ready() still settles, nothing unhandled, the acquire still recovers", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => {
+      if (w.code === 'LEAKPROOF_LISTENER_ERROR') warnings.push(w.message);
+    };
+    process.on('warning', onWarning);
+    try {
+      let attempts = 0;
+      const pool = facade.createPool<Res>(
+        {
+          create: async () => {
+            attempts++;
+            if (attempts === 1) throw new Error('first create fails');
+            return { id: attempts };
+          },
+          destroy: async () => {},
+        },
+        { max: 1, min: 1 },
+      );
+      pool.on('factoryCreateError', () => {
+        throw new Error('listener bug');
+      });
+      await expect(pool.ready()).rejects.toThrow('first create fails');
+      const r = await pool.acquire();
+      expect(r.id).toBe(2);
+      await pool.release(r);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(warnings).toHaveLength(1);
+      await pool.drain();
+      await pool.clear();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      process.off('warning', onWarning);
+    }
   });
 });

@@ -54,3 +54,52 @@ describe('types', () => {
     await pool.clear();
   });
 });
+
+describe('optional options are typed `?: T | undefined`', () => {
+  it('accepts an explicit undefined for every optional option (exactOptionalPropertyTypes)', () => {
+    const maybe = (n: number): number | undefined => (n > 0 ? n : undefined);
+    const factory = { create: () => 1, destroy: () => {} };
+    const options = {
+      max: 1,
+      min: maybe(0),
+      maxWaiting: maybe(0),
+      acquireTimeoutMs: maybe(0),
+      createTimeoutMs: maybe(0),
+      destroyTimeoutMs: maybe(0),
+      validateTimeoutMs: maybe(0),
+      idleTimeoutMs: maybe(0),
+      hardIdleTimeoutMs: maybe(0),
+      maxLifetimeMs: maybe(0),
+      maxUses: maybe(0),
+      validateOnBorrow: undefined,
+      validateOnReturn: undefined,
+      order: undefined,
+      createRetry: { minDelayMs: maybe(0), maxDelayMs: maybe(0), factor: maybe(0) },
+      leakDetectionMs: maybe(0),
+      destroyOnError: undefined,
+      priorityRange: maybe(0),
+      name: undefined,
+    };
+    expectTypeOf(() => createPool(factory, options)).toBeFunction();
+    expectTypeOf(() =>
+      createPool(factory, { max: 1 }).acquire({ signal: undefined, timeoutMs: maybe(0), priority: maybe(0) }),
+    ).toBeFunction();
+    const generic: facade.Options = {
+      max: maybe(0),
+      min: maybe(0),
+      maxWaitingClients: maybe(0),
+      testOnBorrow: undefined,
+      testOnReturn: undefined,
+      acquireTimeoutMillis: maybe(0),
+      destroyTimeoutMillis: maybe(0),
+      fifo: undefined,
+      priorityRange: maybe(0),
+      autostart: undefined,
+      evictionRunIntervalMillis: maybe(0),
+      numTestsPerEvictionRun: maybe(0),
+      softIdleTimeoutMillis: maybe(0),
+      idleTimeoutMillis: maybe(0),
+    };
+    expectTypeOf(generic).toMatchTypeOf<facade.Options>();
+  });
+});

@@ -5,9 +5,9 @@ import {
   diagnosticsChannel,
   isStackCaptureEnabled,
   MAX_ENTRIES,
+  onAbort,
   publish,
   registerPrimitive,
-  validateAbortSignal,
   validatePositiveInteger,
   validateString,
 } from '@leakproof/core';
@@ -23,7 +23,8 @@ import {
 import { ListenerLimitError, type ListenerSite } from './errors.js';
 import { busyFloor, getDefaultListenerLimit, noteListenerLimit, REGISTER_AT } from './limit.js';
 import type { ScopeOptions } from './listener-scope.js';
-import type { DefaultEventMap, EventMap, Key, Listener1, ListenerOptions } from './types.js';
+import { validateSignal } from './node-errors.js';
+import type { DefaultEventMap, EventMap, Key, kEventMap, Listener1, ListenerOptions } from './types.js';
 
 const NodeEventEmitter = NodeEvents.EventEmitter;
 const nodeProto = NodeEventEmitter.prototype as unknown as Record<string | symbol, Function>;
@@ -176,7 +177,7 @@ function addWithOptions(
     if (typeof listener === 'function') checkLimit(emitter, type, listener);
     return nodeAdd.call(emitter, type, listener) as Emitter;
   }
-  validateAbortSignal(signal, 'options.signal');
+  validateSignal(signal, 'options.signal');
   // Let Node raise its own ERR_INVALID_ARG_TYPE for a non-function listener.
   if (typeof listener !== 'function') return nodeAdd.call(emitter, type, listener) as Emitter;
   if (signal.aborted) return emitter;
@@ -192,17 +193,18 @@ function addWithOptions(
     }
     return listener.apply(this, args);
   } as BoundWrapper;
-  const onAbort = (): void => {
-    emitter.removeListener(type, wrapper);
-  };
   wrapper.listener = listener;
+  // Through core's onAbort: it hears the abort even when an earlier 'abort' listener
+  // calls stopImmediatePropagation(), and leaves nothing on the signal once disposed.
+  const subscription = onAbort(signal, () => {
+    emitter.removeListener(type, wrapper);
+  });
   wrapper[kCleanup] = () => {
     if (!linked) return;
     linked = false;
     state.bound--;
-    signal.removeEventListener('abort', onAbort);
+    subscription.dispose();
   };
-  signal.addEventListener('abort', onAbort, { once: true });
   state.bound++;
   try {
     nodeAdd.call(emitter, type, wrapper);
@@ -210,6 +212,8 @@ function addWithOptions(
     wrapper[kCleanup]();
     throw error;
   }
+  // A 'newListener' listener may have aborted the signal while the wrapper was being added.
+  if (signal.aborted && linked) emitter.removeListener(type, wrapper);
   return emitter;
 }
 
@@ -357,12 +361,14 @@ function dispose(this: Emitter & { removeAllListeners(): unknown }): void {
  * `name`; a named emitter registers (weakly) in core's registry as kind `'emitter'` at once.
  */
 function init(this: Emitter, opts?: EventEmitterOptions): void {
+  if (nodeProto.emit !== syncedEmit) followNodeEmit();
   let limit = 0;
   let name: string | undefined;
   if (opts !== null && typeof opts === 'object') {
     if (opts.listenerLimit !== undefined)
-      limit = validatePositiveInteger(opts.listenerLimit, 'listenerLimit', MAX_ENTRIES);
-    if (opts.name !== undefined) name = validateString(opts.name, 'name');
+      limit = validatePositiveInteger(opts.listenerLimit, 'options.listenerLimit', MAX_ENTRIES);
+    // An empty name means none, as EventEmitterAsyncResource's falls back to the class name.
+    if (opts.name !== undefined) name = validateString(opts.name, 'options.name', true) || undefined;
   }
   // Looked up each time, as Node's own constructor does, so a patched init (domains) applies.
   (NodeEventEmitter as unknown as { init: (this: object, opts?: unknown) => void }).init.call(this, opts);
@@ -379,25 +385,52 @@ function init(this: Emitter, opts?: EventEmitterOptions): void {
   }
 }
 
-/**
- * The leakproof `EventEmitter` constructor: Node's `EventEmitter` with a hard listener
- * limit, `{ signal }` on every add, scopes and stats. A plain function (as Node's is), so
- * `EventEmitter.call(this)` with `util.inherits` works as well as `class X extends EventEmitter`.
- */
-export const EventEmitterFunction = function EventEmitter(this: Emitter, opts?: EventEmitterOptions): void {
-  (EventEmitterFunction as unknown as { init: typeof init }).init.call(this, opts);
-};
-
 // The prototype carries every method of Node's own prototype as an own, enumerable
 // property (mixins such as `Object.assign(obj, EventEmitter.prototype)` copy them all),
 // and inherits from Node's so `instanceof` Node's EventEmitter holds.
-const proto = Object.create(nodeProto) as Record<string | symbol, unknown>;
+//
+// The methods leakproof does not replace follow Node's prototype, so whatever patches
+// `require('node:events').EventEmitter.prototype` after this module loaded —
+// `require('domain')`, an APM agent wrapping `emit` — reaches leakproof emitters too:
+// - `emit` is a plain data property holding Node's current function: an accessor would cost
+//   every emit a getter call where call sites see many classes (10-20% measured). It is
+//   re-read from Node's prototype whenever an emitter is constructed (one comparison), and
+//   only while nobody assigned leakproof's own `emit`.
+// - the others (listeners, eventNames, setMaxListeners, ...) are accessors that read Node's
+//   prototype at call time; assigning one stores a plain value, as on Node's prototype.
+export const proto = Object.create(nodeProto) as Record<string | symbol, unknown>;
+function forward(key: string): PropertyDescriptor {
+  return {
+    get(): unknown {
+      return nodeProto[key];
+    },
+    set(this: object, value: unknown): void {
+      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
 // Symbol keys stay inherited: Node's kCapture default lives on its prototype and
 // `EventEmitter.captureRejections = true` must keep reaching leakproof emitters.
 for (const key of Reflect.ownKeys(nodeProto)) {
   if (key === 'constructor' || typeof key === 'symbol') continue;
-  Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(nodeProto, key)!);
+  const descriptor = Object.getOwnPropertyDescriptor(nodeProto, key)!;
+  // Node's data defaults (_events, _eventsCount, _maxListeners) and emit are copied as they are.
+  const plain = typeof descriptor.value !== 'function' || key === 'emit';
+  Object.defineProperty(proto, key, plain ? descriptor : forward(key));
 }
+
+let syncedEmit = nodeProto.emit;
+
+/** Takes up a replaced `node:events` `emit`, unless leakproof's own was assigned since. */
+function followNodeEmit(): void {
+  const current = nodeProto.emit;
+  if (current === syncedEmit) return;
+  if (proto.emit === syncedEmit) proto.emit = current;
+  syncedEmit = current;
+}
+
 const overrides: Record<string, Function> = {
   addListener,
   on: addListener,
@@ -427,26 +460,17 @@ Object.defineProperty(proto, Symbol.dispose, {
   enumerable: false,
   configurable: true,
 });
-Object.defineProperty(proto, 'constructor', {
-  value: EventEmitterFunction,
-  writable: true,
-  enumerable: false,
-  configurable: true,
-});
-EventEmitterFunction.prototype = proto;
-Object.setPrototypeOf(EventEmitterFunction, NodeEventEmitter);
-Object.defineProperty(EventEmitterFunction, 'init', {
-  value: init,
-  writable: true,
-  enumerable: true,
-  configurable: true,
-});
+
+/** Node's `EventEmitter.init` plus the leakproof options (see {@link init}). */
+export { init };
 
 /**
  * A leakproof emitter: Node's `EventEmitter<T>` (same `emit`, same events, same warning)
  * plus a hard listener limit, `{ signal }` on every add, `scope()` and `stats()`.
  */
 export interface EventEmitter<T extends EventMap<T> = DefaultEventMap> extends NodeEventEmitterType<T> {
+  /** The event map, for typing only: no such property exists at run time. */
+  readonly [kEventMap]?: T;
   /** Node's `addListener`; with `{ signal }` the listener goes when the signal aborts. Throws `ERR_LISTENER_LIMIT` when the event is full. */
   addListener<K>(eventName: Key<K, T>, listener: Listener1<K, T>, options?: ListenerOptions): this;
   /** Node's `on`; with `{ signal }` the listener goes when the signal aborts. Throws `ERR_LISTENER_LIMIT` when the event is full. */
