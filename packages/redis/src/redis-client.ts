@@ -97,9 +97,9 @@ export async function closeClient(client: RedisClient, timeoutMs = 1000): Promis
     const ended = new Promise<void>((resolve) => client.once('end', (onEnd = resolve)));
     await Promise.race([
       client.quit().then(() => ended),
+      // Ref'd: close() awaits it; cleared below as soon as either side settles.
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);
-        timer.unref();
       }),
     ]);
   } catch {
