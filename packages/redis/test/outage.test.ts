@@ -169,7 +169,7 @@ describe('Redis not there yet', () => {
       code: 'ERR_REDIS_UNAVAILABLE',
       message: expect.stringContaining('ECONNREFUSED'),
     });
-    expect(first.cause.code).toBe('ECONNREFUSED');
+    expect((first as Error & { cause: { code: string } }).cause.code).toBe('ECONNREFUSED');
     for (let i = 0; i < 2; i++) {
       await expect(cache.get('a')).rejects.toMatchObject({
         code: 'ERR_REDIS_UNAVAILABLE',
