@@ -58,7 +58,20 @@ function runOnce(outputFile) {
       ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
+    currentRun = child;
     child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+// Stopped early (Ctrl-C, kill): the burners and the run in progress go too.
+let stopCurrentBurner;
+let currentRun;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    currentRun?.kill('SIGTERM');
+    await stopCurrentBurner?.();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
   });
 }
 
@@ -68,10 +81,12 @@ try {
   for (let i = 1; i <= runs; i++) {
     const loaded = load && i % 2 === 0;
     const stopBurner = loaded ? startBurner() : undefined;
+    stopCurrentBurner = stopBurner;
     const outputFile = join(dir, `run-${i}.json`);
     const started = Date.now();
     const code = await runOnce(outputFile);
     await stopBurner?.();
+    stopCurrentBurner = undefined;
     let failed = [];
     let total = 0;
     try {
