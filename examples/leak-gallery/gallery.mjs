@@ -10,7 +10,7 @@ import { createProgress } from './lib/progress.mjs';
 import { renderHtml } from './lib/report.mjs';
 import { runVariant } from './lib/run-variant.mjs';
 import { summarize } from './lib/stats.mjs';
-import { renderTable } from './lib/table.mjs';
+import { renderTable, renderWhere } from './lib/table.mjs';
 import { scenes } from './scenes/index.mjs';
 
 const VARIANTS = ['plain', 'leakproof'];
@@ -76,10 +76,11 @@ async function main() {
         const run = await runVariant(scene, variant, {
           ops,
           samples: options.samples,
+          where: options.where,
           onSample: (s) => progress.update(s.ops / ops),
         });
         const summary = summarize(run.samples, scene.leakBytesPerOp);
-        entry.variants[variant] = { ...summary, samples: run.samples, notes: run.notes };
+        entry.variants[variant] = { ...summary, samples: run.samples, notes: run.notes, sites: run.sites };
         progress.finish(label, `${summary.bytesPerOp.toFixed(1)} B/op, ${summary.verdict}`);
       } catch (error) {
         entry.variants[variant] = { error: error.message };
@@ -103,7 +104,8 @@ async function main() {
   writeFileSync(reportPath, renderHtml(result));
   result.report = reportPath;
 
-  human.write(`\n${renderTable(results)}\n\nHTML report: ${reportPath}\n`);
+  const where = options.where ? `\n\n${renderWhere(results)}` : '';
+  human.write(`\n${renderTable(results)}${where}\n\nHTML report: ${reportPath}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 
   // Exit 1 when a run failed or a leakproof variant grew: the gallery is also a check.

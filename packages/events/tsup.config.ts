@@ -9,7 +9,7 @@ export default defineConfig([
     format: ['esm'],
     dts: true,
     clean: true,
-    sourcemap: true,
+    sourcemap: false, // as every package (tsup.package.ts says why)
     target: 'node20',
     tsconfig: 'tsconfig.build.json',
   },
@@ -18,7 +18,7 @@ export default defineConfig([
     format: ['cjs'],
     dts: false,
     clean: false,
-    sourcemap: true,
+    sourcemap: false,
     target: 'node20',
     tsconfig: 'tsconfig.build.json',
     // cjs.ts assigns module.exports on purpose.

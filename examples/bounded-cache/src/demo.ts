@@ -1,7 +1,7 @@
 // Runs the same crawl (every request a product nobody asked for before) through the
 // leaky Map cache and through BoundedMap, and prints heap growth per request after GC.
 //
-//   npx -y pnpm@10 build && npx tsx examples/bounded-cache/src/demo.ts
+//   npm start (from this example's folder)
 import { measureGrowth } from '@leakproof/memwatch';
 import * as bounded from './bounded-lookup.js';
 import * as leaky from './leaky-lookup.js';

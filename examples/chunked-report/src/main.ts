@@ -1,5 +1,5 @@
 // Seeds 1M movements, builds the daily report both ways, prints peak heap and time, cleans up.
-// Run: NODE_OPTIONS=--expose-gc npx tsx examples/chunked-report/src/main.ts
+// Run: npm start (from this example's folder; it passes --expose-gc)
 import pg from 'pg';
 import { seedDataset } from './dataset.js';
 import { measurePeakHeap } from './peak-heap.js';

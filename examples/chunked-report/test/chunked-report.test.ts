@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_DATABASE_URL, tcpAnswers } from '../../../test/setup/services.js';
 import { DAYS, type Dataset, seedDataset } from '../src/dataset.js';
 import { measurePeakHeap } from '../src/peak-heap.js';
 import { dailyReportChunked } from '../src/report-chunked.js';
 import { dailyReportSelectAll } from '../src/report-select-all.js';
+import { DEFAULT_DATABASE_URL, tcpAnswers } from './postgres.js';
 
 const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const ROWS = 1_000_000;

@@ -1,4 +1,4 @@
-// npx -y pnpm@10 build && npx tsx examples/express-listeners/src/main.ts
+// npm start (from this example's folder)
 // then: curl localhost:3000/stock/sku-1/next   (answers within a second)
 import { createApp } from './app.js';
 import { createInventory } from './inventory.js';

@@ -1,4 +1,4 @@
-// npx -y pnpm@10 build && npx tsx examples/fastify-listeners/src/main.ts
+// npm start (from this example's folder)
 // then: curl localhost:3000/quote/sku-1   or   curl localhost:3000/stock/sku-1/next
 import { createApp } from './app.js';
 import { createInventory } from './inventory.js';

@@ -11,6 +11,8 @@ Options:
   --samples <n>    heap samples per run, 5 to 200 (default: 20)
   --out <dir>      where to write the HTML report (default: ./leak-gallery-report)
   --json           print the results as JSON on stdout (the table goes to stderr)
+  --no-where       skip findLeaks (by default each run ends with it, to show where the
+                   memory that stays is allocated and what holds it)
   -h, --help       show this message
 
 Scene "shared-cache" runs only when REDIS_URL is set.`;
@@ -40,6 +42,7 @@ export function parseCli(argv, scenes) {
         samples: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'no-where': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -61,6 +64,7 @@ export function parseCli(argv, scenes) {
   return {
     help: values.help,
     json: values.json,
+    where: !values['no-where'],
     scenes: selected.length ? selected.sort((a, b) => a.number - b.number) : undefined,
     ops: integer('ops', values.ops, 100, 10_000_000),
     samples: integer('samples', values.samples, 5, 200) ?? 20,

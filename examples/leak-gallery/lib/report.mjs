@@ -82,6 +82,24 @@ function variantRow(variant, v, scene) {
   return `<tr><td>${variant}</td><td><code>${escapeHtml(scene[variant])}</code></td><td class="num">${escapeHtml(formatPerOp(v.bytesPerOp))}</td><td class="num">${escapeHtml(formatBytes(v.finalBytes))}</td><td class="${good ? 'ok' : 'bad'}">${v.verdict}</td></tr>`;
 }
 
+/** What findLeaks found: the allocating function and retainer path, per variant. */
+function whereHtml(scene) {
+  const items = ['plain', 'leakproof'].flatMap((variant) => {
+    const v = scene.variants[variant];
+    if (v.sites === undefined) return [];
+    const top = v.sites[0];
+    if (top === undefined) return [`<li>${variant}: no growing allocation site</li>`];
+    const callers = top.callers.length ? ` ← ${top.callers.map(escapeHtml).join(' ← ')}` : '';
+    const held = top.retainers ? `<br>held by: <code>${escapeHtml(top.retainers)}</code>` : '';
+    return [
+      `<li>${variant}: ${escapeHtml(top.bytesPerOp.toFixed(0))} B/op allocated in <code>${escapeHtml(top.functionName)}</code>${callers} (<code>${escapeHtml(top.location)}</code>)${held}</li>`,
+    ];
+  });
+  return items.length
+    ? `<p><strong>Where</strong> (<code>findLeaks</code>):</p><ul>${items.join('')}</ul>`
+    : '';
+}
+
 /** The whole report page. */
 export function renderHtml(result) {
   const sections = result.scenes.map((scene) => {
@@ -95,6 +113,7 @@ export function renderHtml(result) {
 <table><thead><tr><th>variant</th><th>code</th><th>bytes/op</th><th>final heap</th><th>verdict</th></tr></thead>
 <tbody>${['plain', 'leakproof'].map((variant) => variantRow(variant, scene.variants[variant], scene)).join('')}</tbody></table>
 ${sceneChart(scene)}
+${whereHtml(scene)}
 ${notes.length ? `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 </section>`;
   });

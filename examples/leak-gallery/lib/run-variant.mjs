@@ -4,18 +4,23 @@ import { fork } from 'node:child_process';
 const WORKER = new URL('./worker.mjs', import.meta.url);
 
 /**
- * Resolves `{ samples, notes }`, or rejects with the child's error. `onSample(sample)` is
+ * Resolves `{ samples, notes, sites }` (`sites`: what findLeaks found, when `where`), or rejects with the child's error. `onSample(sample)` is
  * called as each post-GC sample arrives (the progress indicator uses it).
  */
-export function runVariant(scene, variant, { ops, samples, env = process.env, onSample = () => {} }) {
+export function runVariant(
+  scene,
+  variant,
+  { ops, samples, where = true, env = process.env, onSample = () => {} },
+) {
   return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [scene.id, variant, String(ops), String(samples)], {
+    const child = fork(WORKER, [scene.id, variant, String(ops), String(samples), where ? 'where' : ''], {
       // --no-warnings: the worker collects process warnings and reports them as notes.
       execArgv: ['--expose-gc', '--no-warnings'],
       env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     const collected = [];
+    let sites;
     let result;
     let stderr = '';
     child.stderr.setEncoding('utf8');
@@ -26,8 +31,10 @@ export function runVariant(scene, variant, { ops, samples, env = process.env, on
       if (message.type === 'sample') {
         collected.push({ ops: message.ops, bytes: message.bytes });
         onSample(message);
+      } else if (message.type === 'sites') {
+        sites = message.sites;
       } else if (message.type === 'done') {
-        result = { samples: collected, notes: message.notes };
+        result = { samples: collected, notes: message.notes, sites };
       } else if (message.type === 'error') {
         result = new Error(message.message);
       }

@@ -32,3 +32,25 @@ export function renderTable(scenes) {
       .trimEnd();
   return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
+
+/** What findLeaks found for each run: the allocating function and what holds the memory. */
+export function renderWhere(scenes) {
+  const lines = ['Where the memory that stays comes from (memwatch findLeaks):'];
+  for (const scene of scenes) {
+    for (const variant of ['plain', 'leakproof']) {
+      const v = scene.variants[variant];
+      if (v.sites === undefined) continue;
+      const head = `${scene.number}. ${scene.title} · ${variant}:`;
+      const top = v.sites[0];
+      if (top === undefined) {
+        lines.push(`${head} no growing allocation site`);
+        continue;
+      }
+      const callers = top.callers.length ? ` ← ${top.callers.join(' ← ')}` : '';
+      lines.push(`${head} ${top.bytesPerOp.toFixed(0)} B/op allocated in ${top.functionName}${callers}`);
+      lines.push(`    at ${top.location}`);
+      if (top.retainers) lines.push(`    held by: ${top.retainers}`);
+    }
+  }
+  return lines.join('\n');
+}

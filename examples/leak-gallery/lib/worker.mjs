@@ -15,7 +15,10 @@ function heapUsed() {
   return used;
 }
 
-const [sceneId, variant, opsArg, samplesArg] = process.argv.slice(2);
+const [sceneId, variant, opsArg, samplesArg, whereArg] = process.argv.slice(2);
+
+// Operations findLeaks runs after the measurement, to show where the memory comes from.
+const WHERE_OPS = 8_000;
 
 function send(message) {
   return new Promise((resolve) => {
@@ -65,13 +68,20 @@ async function main() {
     await send({ type: 'sample', ops: done, bytes });
   };
 
-  const impl = await scene.run(variant, { totalOps: scene.warmupOps + ops });
-  await impl.step(0, scene.warmupOps);
+  const where = whereArg === 'where' && (scene.env ?? []).length === 0;
+  const impl = await scene.run(variant, {
+    totalOps: scene.warmupOps + ops + (where ? scene.warmupOps + 2 * WHERE_OPS : 0),
+  });
+  // findLeaks runs first, in code V8 has not optimised yet: an allocation made by code that
+  // was optimised (and on-stack replaced) in a long loop can escape its sampling. The
+  // measurement then goes on from where it stopped.
+  const base = where ? await findWhere(impl, scene.warmupOps, variant === 'plain') : 0;
+  await impl.step(base, base + scene.warmupOps);
   await measure(0);
   let done = 0;
   for (let k = 1; k <= sampleCount; k++) {
     const next = Math.round((k * ops) / sampleCount);
-    await impl.step(scene.warmupOps + done, scene.warmupOps + next);
+    await impl.step(base + scene.warmupOps + done, base + scene.warmupOps + next);
     done = next;
     await measure(done);
   }
@@ -79,6 +89,39 @@ async function main() {
   await impl.close?.();
   for (const [code, count] of Object.entries(warnings)) notes.push(`${count} process warning(s) ${code}`);
   await send({ type: 'done', notes });
+}
+
+/**
+ * Runs memwatch's findLeaks on one more operation at a time and reports the top growing
+ * site: where the memory that stays is allocated (the allocating function and its callers)
+ * and, for the plain variant, what holds it.
+ */
+async function findWhere(impl, warmupOps, retainers) {
+  let findLeaks;
+  try {
+    ({ findLeaks } = await import('@leakproof/memwatch'));
+  } catch {
+    return 0; // memwatch not built: the gallery still measures
+  }
+  let next = 0;
+  const report = await findLeaks(() => impl.step(next, ++next), {
+    ops: WHERE_OPS,
+    warmupOps,
+    retainers,
+    top: 1,
+  });
+  const sites = report.sites.map((site) => {
+    const at = site.stack.indexOf(site.frame);
+    return {
+      location: site.location,
+      functionName: site.frame.functionName,
+      callers: site.stack.slice(at + 1, at + 3).map((f) => f.functionName),
+      bytesPerOp: site.bytesPerOp,
+      retainers: site.retainers?.text,
+    };
+  });
+  await send({ type: 'sites', sites, durationMs: report.durationMs });
+  return next;
 }
 
 // Leakproof timers are unref'd: without this, a run waiting only on one (a pool's close

@@ -16,6 +16,7 @@ interface VariantResult {
   skipped?: string;
   error?: string;
   notes?: string[];
+  sites?: { functionName: string; callers: string[]; bytesPerOp: number; retainers?: string }[];
 }
 interface GalleryResult {
   report: string;
@@ -90,8 +91,35 @@ describe('leak gallery', () => {
       expect(plain.bytesPerOp).toBeGreaterThan(2 * scene.leakBytesPerOp);
       expect(leakproof.bytesPerOp).toBeLessThan(scene.leakBytesPerOp / 2);
     }
+    // Where: findLeaks names the allocating function and what holds the memory in every
+    // plain scene, and finds nothing growing in the leakproof ones.
+    const where: Record<string, [string, RegExp]> = {
+      cache: ['loadProduct', /"cache"/],
+      listeners: ['request', /EventEmitter\._events/],
+      registry: ['step', /Set ← "connectedUsers"/],
+      closure: ['replacePlain', /"previous" in closure of render/],
+      pool: ['connect', /Set ← "borrowed"/],
+      report: ['row', /Array\[\d+\] ← closure step/],
+    };
+    for (const scene of result.scenes) {
+      const [allocates, holder] = where[scene.id]!;
+      const top = scene.variants.plain.sites?.[0];
+      expect({ scene: scene.id, frames: [top?.functionName, ...(top?.callers ?? [])].slice(0, 3) }).toEqual({
+        scene: scene.id,
+        frames: expect.arrayContaining([allocates]),
+      });
+      expect({ scene: scene.id, holder: top?.retainers }).toEqual({
+        scene: scene.id,
+        holder: expect.stringMatching(holder),
+      });
+      expect({ scene: scene.id, sites: scene.variants.leakproof.sites }).toEqual({
+        scene: scene.id,
+        sites: [],
+      });
+    }
     expect(code).toBe(0);
     expect(stderr).toContain('bytes/op');
+    expect(stderr).toContain('Where the memory that stays comes from');
     const html = readFileSync(result.report, 'utf8');
     expect(html.match(/<svg /g)).toHaveLength(result.scenes.length);
     expect(result.report.startsWith(out)).toBe(true);

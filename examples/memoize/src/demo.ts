@@ -1,6 +1,6 @@
 // The same stream of distinct amounts through an unbounded memo and through memoize().
 //
-//   npx -y pnpm@10 build && npx tsx examples/memoize/src/demo.ts
+//   npm start (from this example's folder)
 import { measureGrowth } from '@leakproof/memwatch';
 import { boundedPriceTable, leakyPriceTable, leakyTableCount, rate, rateCalls } from './exchange-rates.js';
 

@@ -1,5 +1,5 @@
 // The Kubernetes-style demo: the same service under the same traffic with a 48 MiB heap.
-// Run: npx tsx examples/memory-limit/src/demo.ts [requests]
+// Run: npm start -- [requests] (from this example's folder)
 import { runScenario } from './scenario.js';
 
 const requests = Number(process.argv[2] ?? 3_000);

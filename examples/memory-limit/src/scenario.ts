@@ -6,7 +6,8 @@ import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Mode } from './server.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+// The example's folder: `--import tsx` resolves from its node_modules.
+const HERE = fileURLToPath(new URL('..', import.meta.url));
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 
 export interface ScenarioOptions {
@@ -52,7 +53,7 @@ function start(
     process.execPath,
     [`--max-old-space-size=${heapMiB}`, '--import', 'tsx', SERVER, mode],
     {
-      cwd: ROOT,
+      cwd: HERE,
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );

@@ -1,5 +1,5 @@
 // The leak, detected, then fixed. Needs PostgreSQL at DATABASE_URL.
-//   npx tsx examples/pg-pool/src/demo.ts
+//   npm start (from this example's folder; it passes --expose-gc)
 import { createDbPool, DATABASE_URL, serverConnections } from './db.js';
 import { getUser } from './fixed-handler.js';
 import { getUserLeaky } from './leaky-handler.js';

@@ -1,7 +1,7 @@
 // Runs 10 000 quote requests through the leaky handler (on node:events and on
 // @leakproof/events) and through the scoped one, and prints what each leaves behind.
 //
-//   npx -y pnpm@10 build && npx tsx examples/scoped-listeners/src/demo.ts
+//   npm start (from this example's folder)
 import { EventEmitter as NodeEventEmitter, once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from '@leakproof/events';

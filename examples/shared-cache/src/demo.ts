@@ -1,6 +1,6 @@
 // Two instances of the product service, first with a per-process Map, then with a
 // TieredCache on Redis: a price changed through instance A, read back through instance B.
-// Run: npx tsx examples/shared-cache/src/demo.ts   (REDIS_URL, default redis://127.0.0.1:6379)
+// Run: npm start (from this example's folder)   (REDIS_URL, default redis://127.0.0.1:6379)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

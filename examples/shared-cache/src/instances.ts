@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// The example's folder: `--import tsx` resolves from its node_modules.
+const HERE = fileURLToPath(new URL('..', import.meta.url));
 
 /** A running instance of the product service. */
 export interface Instance {
@@ -16,7 +17,7 @@ export interface Instance {
 /** Starts `server.ts` in its own process (`node --import tsx`) and waits until it listens. */
 export function startInstance(env: Record<string, string>): Promise<Instance> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
+    cwd: HERE,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,23 +1,27 @@
 import {
-  AbortError,
-  abortError,
-  DisposedError,
-  emitLeakproofWarning,
-  LeakproofError,
+  createError,
+  invalidArgType,
   type Registration,
-  raceAbort,
   registerPrimitive,
-  unrefInterval,
   validateAbortSignal,
   validateFunction,
   validateInteger,
   validateNumber,
-  validateObject,
 } from '@leakproof/core';
-import { LRUCache } from 'lru-cache';
-import { disposeChannel, evictChannel, loadChannel, loadErrorChannel } from './channels.js';
-import { UNREGISTERED } from './internal.js';
-import { type BoundOptions, type Clock, type EvictReason, resolveBounds, resolveTtl } from './options.js';
+import { disposeChannel, loadChannel, loadErrorChannel } from './channels.js';
+import { FLIGHT, UNREGISTERED } from './internal.js';
+import {
+  BOUND_KEYS,
+  type BoundOptions,
+  checkOptions,
+  type EvictReason,
+  isPlainObject,
+  missingBound,
+  resolveBounds,
+  resolveTtl,
+} from './options.js';
+import { type LoadTicket, SingleFlight } from './single-flight.js';
+import { Store, type StoreSettings } from './store.js';
 
 /** Options of {@link BoundedMap}. At least one of `max` and `maxBytes` is required. */
 export interface BoundedMapOptions<K, V> extends BoundOptions {
@@ -79,7 +83,7 @@ export interface CacheStats {
   readonly loads: number;
   /** Loads that threw or rejected. */
   readonly loadErrors: number;
-  /** Loads in flight now. */
+  /** Loads in flight now (started, not settled, and awaited by at least one caller). */
   readonly inflight: number;
   /** Live entries. */
   readonly size: number;
@@ -91,257 +95,281 @@ export interface CacheStats {
   readonly maxBytes: number;
 }
 
-interface Flight<K, V> {
-  readonly key: K;
-  readonly promise: Promise<V>;
-  readonly controller: AbortController;
-  readonly reject: (error: unknown) => void;
-  waiters: number;
-  done: boolean;
-}
+/** The option names {@link BoundedMap} reads. */
+export const MAP_KEYS: readonly string[] = [...BOUND_KEYS, 'sizeOf', 'onEvict'];
 
-// lru-cache deletes on `set(k, undefined)`: `undefined` values are stored as this stand-in.
-// (An `undefined` key works in its Map; only its key iterators skip it, so we iterate with
-// `rforEach`, which does not.)
-const UNDEFINED_VALUE: object = Object.freeze({ undefined: 'value' });
-
-type Engine = LRUCache<object, object>;
-
-const noop = (): void => {};
-
-// Module-level, not closures in the constructor: a closure there would share the
-// constructor's context (which holds `this` for the engine's dispose hook), and the
-// registry would then keep every map alive.
+// Module-level, not closures in the constructor: the registry holds these strongly.
 const readStats = (target: { stats(): CacheStats }): CacheStats => target.stats();
 const compactBy = (target: { compact(fraction: number): number }, fraction: number): void => {
   target.compact(fraction);
 };
 
 /**
- * A `Map` with a hard bound: at most `max` entries and/or `maxBytes` bytes, least recently
- * used evicted first, optional per-entry `ttl`. It implements `Map<K, V>`, so it goes
- * wherever a `Map` went. The differences are the ones the bound forces:
+ * A `Map` with a hard bound: at most `max` entries and/or `maxBytes` bytes, optional
+ * per-entry `ttl`, and a single-flight {@link BoundedMap.getOrLoad}. It is a `Map`
+ * (`instanceof Map`, `util.types.isMap`), its entries live in the Map's own storage (so
+ * `structuredClone`, `v8.serialize`, `util.inspect` and `assert.deepEqual` see them), and
+ * iteration is the Map's own: insertion order, live, native iterators. Which entry leaves
+ * when a bound is reached is the `policy`'s choice (W-TinyLFU by default, or exact LRU),
+ * kept beside the storage.
  *
- * - entries leave on their own (eviction, expiry); `get` makes an entry most recent;
- * - iteration runs from least to most recently used and does not change recency; it walks
- *   the keys present when it starts, skipping any removed since (keys added meanwhile are
- *   not visited);
- * - `set` of an entry larger than `maxBytes` throws `ERR_CACHE_ENTRY_TOO_LARGE`.
- *
- * `undefined` is a value like any other. Expired entries are never observable: `get`,
- * `has`, `size` and iteration treat them as absent.
+ * The differences from a `Map` are the ones the bound forces: entries leave on their own
+ * (eviction, expiry); `set` of an entry larger than `maxBytes` throws
+ * `ERR_CACHE_ENTRY_TOO_LARGE`; a constructor without a bound throws.
  *
  * @example
  * ```ts
  * const products = new BoundedMap<string, Product>({ max: 10_000, ttl: 60_000 });
  * products.set(id, product);
  * const p = await products.getOrLoad(id, (id, { signal }) => db.product(id, { signal }));
+ * const copy = new BoundedMap(products, { max: 100, policy: 'lru' });
  * ```
  */
-export class BoundedMap<K, V> implements Map<K, V> {
-  readonly #lru: Engine;
-  readonly #clock: Clock;
-  readonly #resolution: number;
-  readonly #max: number;
-  readonly #maxBytes: number;
-  readonly #sizeOf: ((value: V, key: K) => number) | undefined;
-  readonly #ttl: number;
-  readonly #sweepInterval: number | false;
-  readonly #onEvict: ((value: V, key: K, reason: EvictReason) => void) | undefined;
-  // Reused on every call: lru-cache allocates a fresh options object when given none.
-  readonly #setOptions: LRUCache.SetOptions<object, object, unknown> = { ttl: 0, size: 0 };
-  readonly #readOptions: {} = {};
-  readonly #registration: Registration | undefined;
-  /** Removals waiting to be reported, flat: value, key, reason, value, key, reason, ... */
-  readonly #queue: unknown[] | undefined;
-  #flushing = false;
-  #reason: EvictReason | undefined;
-  #nextExpiry = Number.POSITIVE_INFINITY;
-  #sweep: NodeJS.Timeout | undefined;
-  #inflight: Map<K, Flight<K, V>> | undefined;
-  #disposed = false;
-  #gets = 0;
+export class BoundedMap<K, V> extends Map<K, V> {
+  /** Created with the first entry: an empty map costs its Map, its settings and its registration. */
+  #store: Store<K> | undefined;
+  readonly #settings: StoreSettings<K>;
+  #hits = 0;
   #misses = 0;
-  #sets = 0;
-  #deletes = 0;
-  #evictions = 0;
-  #expirations = 0;
+  #disposed = false;
+  readonly #sizeOf: ((value: V, key: K) => number) | undefined;
+  #registration: Registration | undefined;
+  /** The given name; the registry's `cache#<id>` once registered without one. */
+  #name: string | undefined;
+  /** Registered when it first holds an entry or its name is read, so an empty map costs little. */
+  #unregistered: boolean;
+  #flights: SingleFlight<K, V> | undefined;
   #loads = 0;
   #loadErrors = 0;
 
-  /** The name given in the options, or the registry's `cache#<id>`. */
-  readonly name: string;
-
-  constructor(options: BoundedMapOptions<K, V>) {
-    const input = validateObject<BoundedMapOptions<K, V> & { [UNREGISTERED]?: boolean }>(options, 'options');
-    const bounds = resolveBounds<K, V>(input, 'BoundedMap', input.sizeOf, 'sizeOf');
-    this.#onEvict =
+  /** A map bounded by `options`. */
+  constructor(options: BoundedMapOptions<K, V>);
+  /** A map bounded by `options`, holding `entries` (as many as the bound keeps, in order). */
+  constructor(entries: Iterable<readonly [K, V]> | null | undefined, options: BoundedMapOptions<K, V>);
+  constructor(first?: unknown, second?: unknown) {
+    super();
+    let entries: unknown;
+    let options: unknown;
+    if (second !== undefined || (first !== undefined && first !== null && isIterable(first))) {
+      entries = first;
+      options = second;
+    } else options = first;
+    if (options === undefined || options === null) throw missingBound('BoundedMap', options);
+    const input = checkOptions(options, MAP_KEYS, 'BoundedMap');
+    const bounds = resolveBounds<K, V>(input, 'BoundedMap', input.sizeOf);
+    const onEvict =
       input.onEvict === undefined
         ? undefined
-        : validateFunction<(value: V, key: K, reason: EvictReason) => void>(input.onEvict, 'onEvict');
-    this.#max = bounds.max;
-    this.#maxBytes = bounds.maxBytes;
+        : validateFunction<(value: unknown, key: K, reason: EvictReason) => void>(
+            input.onEvict,
+            'options.onEvict',
+          );
     this.#sizeOf = bounds.sizeOf;
-    this.#ttl = bounds.ttl;
-    this.#sweepInterval = bounds.sweepInterval;
-    // lru-cache treats a start time of 0 as "no ttl": keep a fake clock that starts at 0 above it.
-    const clock = bounds.clock;
-    this.#clock = clock === undefined ? performance : { now: () => clock.now() + 1 };
-    // lru-cache caches its clock reading for 1 ms on a real clock; a fake clock must be exact.
-    this.#resolution = bounds.clock === undefined ? 1 : 0;
-    this.#queue = this.#onEvict === undefined ? undefined : [];
-    const engine: LRUCache.OptionsBase<object, object, unknown> = {
-      dispose: (value, key, reason) => this.#removed(value, key, reason),
-      ttlResolution: this.#resolution,
-      perf: this.#clock,
+    this.#settings = {
+      max: bounds.max,
+      maxBytes: bounds.maxBytes,
+      sizeOf: bounds.sizeOf as ((value: unknown, key: K) => number) | undefined,
+      ttl: bounds.ttl,
+      sweepIntervalMs: bounds.sweepIntervalMs,
+      clock: bounds.clock,
+      policy: bounds.policy,
+      onEvict,
     };
-    if (bounds.max !== 0) engine.max = bounds.max;
-    if (bounds.maxBytes !== 0) engine.maxSize = bounds.maxBytes;
-    else if (bounds.sizeOf !== undefined) engine.maxEntrySize = Number.MAX_SAFE_INTEGER;
-    this.#lru = new LRUCache<object, object>(engine as LRUCache.Options<object, object, unknown>);
-    if (input[UNREGISTERED] === true) {
-      this.name = bounds.name ?? 'BoundedMap';
-    } else {
-      this.#registration = registerPrimitive<BoundedMap<K, V>>(this, {
-        kind: 'cache',
-        name: bounds.name,
-        stats: readStats,
-        compact: compactBy,
-      });
-      this.name = this.#registration.name;
+    this.#name = bounds.name;
+    this.#unregistered = (input as { [UNREGISTERED]?: boolean })[UNREGISTERED] === true;
+    if (entries !== undefined && entries !== null) {
+      if (!isIterable(entries))
+        throw invalidArgType('entries', 'an iterable of [key, value] entries', entries);
+      for (const entry of entries) {
+        if (typeof entry !== 'object' || entry === null) {
+          throw invalidArgType('entries', 'an iterable of [key, value] entries', entry);
+        }
+        const pair = entry as readonly [K, V];
+        this.set(pair[0], pair[1]);
+      }
     }
   }
 
-  /** The value for `key`, making it the most recently used; `undefined` when absent or expired. */
-  get(key: K): V | undefined {
-    // Kept minimal: anything more here measurably slows the hit path (hits = gets - misses).
-    this.#gets++;
-    const value = this.#lru.get(key as object);
-    if (value === undefined || value === UNDEFINED_VALUE) return this.#rareGet(value);
-    return value as V;
+  /** The name given in the options, or the registry's `cache#<id>`. */
+  get name(): string {
+    if (this.#name === undefined) this.#register();
+    return this.#name ?? 'BoundedMap';
   }
 
-  /** The value for `key` without touching its recency or the hit/miss figures. */
+  /** The value for `key` (an access for the eviction policy); `undefined` when absent or expired. */
+  override get(key: K): V | undefined {
+    const store = this.#store;
+    const slot = store?.index.get(key);
+    if (slot === undefined) {
+      this.#misses++;
+      return undefined;
+    }
+    if (store!.expires !== undefined && !store!.live(slot)) return this.#expiredGet(store!, slot);
+    store!.policy.touch(slot);
+    this.#hits++;
+    return super.get(key);
+  }
+
+  /** The value for `key` without counting an access or a hit/miss. */
   peek(key: K): V | undefined {
-    const value = this.#lru.peek(key as object, this.#readOptions);
-    return (value === UNDEFINED_VALUE ? undefined : value) as V | undefined;
+    const store = this.#store;
+    const slot = store?.index.get(key);
+    if (slot === undefined || (store!.expires !== undefined && !store!.live(slot))) return undefined;
+    return super.get(key);
   }
 
-  /** Whether a live entry for `key` exists. Does not change recency. */
-  has(key: K): boolean {
-    return this.#lru.has(key as object, this.#readOptions);
+  /** Whether a live entry for `key` exists. Not an access. */
+  override has(key: K): boolean {
+    const store = this.#store;
+    const slot = store?.index.get(key);
+    return slot !== undefined && (store!.expires === undefined || store!.live(slot));
   }
 
   /**
-   * Stores `value` (which may be `undefined`) as the most recently used entry, evicting the
-   * least recently used ones if a bound requires it. Returns the map.
+   * Stores `value` (which may be `undefined`). A new key goes last in iteration order; a
+   * present key keeps its place, as in a `Map`. If a bound is then exceeded, the policy
+   * evicts. Returns the map. The third argument is read only when it is a plain object
+   * (`{ ttl?, size? }`); anything else is ignored, as a `Map` ignores it.
    *
    * @throws `ERR_CACHE_ENTRY_TOO_LARGE` when the entry alone exceeds `maxBytes` (the map is
    *   left as it was); `ERR_DISPOSED` after dispose.
    */
-  set(key: K, value: V, options?: SetOptions): this {
-    if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
-    const engineOptions = this.#setOptions;
-    let ttl = this.#ttl;
-    let size: number | undefined;
-    if (options !== undefined) {
-      validateObject(options, 'options');
-      if (options.ttl !== undefined) ttl = resolveTtl(options.ttl, 'ttl');
-      if (options.size !== undefined) size = this.#validSize(options.size, 'size');
+  override set(key: K, value: V, options?: SetOptions): this {
+    if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` });
+    const store = this.#store ?? this.#open();
+    let ttl = store.ttl;
+    let size = 0;
+    let explicitSize = false;
+    if (options !== undefined && isPlainObject(options)) {
+      if (options.ttl !== undefined) ttl = resolveTtl(options.ttl, 'options.ttl');
+      if (options.size !== undefined) {
+        size = validSize(options.size, 'options.size');
+        explicitSize = true;
+      }
     }
     if (this.#sizeOf !== undefined) {
-      if (size === undefined) size = this.#validSize(this.#sizeOf(value, key), 'sizeOf(value, key)');
-      if (this.#maxBytes !== 0 && size > this.#maxBytes) {
-        throw new LeakproofError(
-          'ERR_CACHE_ENTRY_TOO_LARGE',
-          `Entry of ${size} bytes does not fit in BoundedMap ${this.name} (maxBytes ${this.#maxBytes}); it was not stored`,
-        );
+      if (!explicitSize) size = validSize(this.#sizeOf(value, key), 'sizeOf(value, key)');
+      if (store.maxBytes !== 0 && size > store.maxBytes) {
+        throw createError('ERR_CACHE_ENTRY_TOO_LARGE', {
+          what: `BoundedMap ${this.name}`,
+          size,
+          maxBytes: store.maxBytes,
+        });
       }
-      engineOptions.size = size;
     }
-    engineOptions.ttl = ttl;
-    if (this.#inflight !== undefined && this.#inflight.size !== 0) this.#inflight.delete(key);
-    this.#sets++;
-    const stored = value === undefined ? UNDEFINED_VALUE : (value as object);
-    this.#lru.set(key as object, stored, engineOptions);
-    if (ttl !== 0) this.#expiresIn(ttl);
-    if (this.#queue !== undefined && this.#queue.length !== 0) this.#flush();
+    if (key === 0) key = 0 as K; // -0 → +0, as a Map stores it
+    if (this.#flights !== undefined) this.#flights.invalidate(key);
+    const slot = store.index.get(key);
+    if (slot === undefined) {
+      super.set(key, value);
+      store.insert(key, size, ttl);
+    } else {
+      const old = super.get(key);
+      super.set(key, value);
+      if (old !== value) store.replaced(old, key);
+      store.update(slot, size, ttl);
+    }
+    store.flush();
     return this;
   }
 
   /** Removes `key`; `true` when a live entry was removed (an expired one counts as absent). */
-  delete(key: K): boolean {
-    const k = key as object;
-    if (this.#inflight !== undefined && this.#inflight.size !== 0) this.#inflight.delete(key);
-    let deleted = false;
-    if (this.#lru.has(k, this.#readOptions)) {
-      this.#lru.delete(k);
-      this.#deletes++;
-      deleted = true;
-    } else if (this.#nextExpiry !== Number.POSITIVE_INFINITY) {
-      this.#lru.get(k, this.#readOptions); // drops the entry if it is there but expired
+  override delete(key: K): boolean {
+    const store = this.#store;
+    if (this.#flights !== undefined) this.#flights.invalidate(key);
+    const slot = store?.index.get(key);
+    if (slot === undefined || store === undefined) {
+      // Someone may have written around the bookkeeping: a Map's delete still works.
+      return super.delete(key);
     }
-    if (this.#queue !== undefined && this.#queue.length !== 0) this.#flush();
-    return deleted;
+    const live = store.expires === undefined || store.live(slot);
+    store.remove(slot, live ? 'delete' : 'expire');
+    store.flush();
+    return live;
   }
 
   /** Removes every entry (`onEvict` reason `'clear'`). Loads in flight are not stored. */
-  clear(): void {
-    this.#inflight?.clear();
-    this.#reason = 'clear';
-    try {
-      this.#lru.clear();
-    } finally {
-      this.#reason = undefined;
-    }
-    this.#nextExpiry = Number.POSITIVE_INFINITY;
-    this.#flush();
+  override clear(): void {
+    this.#flights?.invalidateAll();
+    const store = this.#store;
+    store?.clear();
+    super.clear();
+    store?.flush();
+  }
+
+  /** Live entries. When an entry may have expired, expired entries are removed first. */
+  override get size(): number {
+    const store = this.#store ?? (super.size === 0 ? undefined : this.#open());
+    if (store === undefined) return 0;
+    store.purgeIfDue();
+    store.checkHost();
+    store.flush();
+    return super.size;
   }
 
   /** The map's default time to live in ms (`ttl` option); `Infinity` when entries do not expire by default. */
   get ttl(): number {
-    return this.#ttl === 0 ? Number.POSITIVE_INFINITY : this.#ttl;
+    const ttl = this.#settings.ttl;
+    return ttl === 0 ? Number.POSITIVE_INFINITY : ttl;
   }
 
-  /** Live entries. Counts no expired entry: when one may have expired, they are removed first. */
-  get size(): number {
-    if (this.#nextExpiry !== Number.POSITIVE_INFINITY && this.#clock.now() >= this.#nextExpiry) this.#purge();
-    return this.#lru.size;
+  /** Keys in insertion order (a native Map iterator), after removing expired entries. */
+  override keys(): MapIterator<K> {
+    this.#beforeIteration();
+    return super.keys();
+  }
+
+  /** Values in insertion order (a native Map iterator), after removing expired entries. */
+  override values(): MapIterator<V> {
+    this.#beforeIteration();
+    return super.values();
+  }
+
+  /** `[key, value]` pairs in insertion order (a native Map iterator); also `[Symbol.iterator]`. */
+  override entries(): MapIterator<[K, V]> {
+    this.#beforeIteration();
+    return super.entries();
+  }
+
+  /** Calls `callback(value, key, map)` in insertion order, as `Map#forEach` does. */
+  override forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
+    validateFunction(callback, 'callback');
+    this.#beforeIteration();
+    super.forEach(callback, thisArg);
   }
 
   /**
-   * Evicts `fraction` (0..1) of the live entries, least recently used first (rounded up;
+   * Evicts `fraction` (0..1) of the live entries, least valuable first (rounded up;
    * reason `'compact'`), after removing expired ones. The memory governor calls this
    * under pressure. Returns how many live entries it evicted.
    */
   compact(fraction: number): number {
     validateNumber(fraction, 'fraction', 0, 1);
-    if (this.#nextExpiry !== Number.POSITIVE_INFINITY) this.#purge();
-    const count = Math.ceil(this.#lru.size * fraction);
-    this.#reason = 'compact';
-    try {
-      for (let i = 0; i < count; i++) this.#lru.pop();
-    } finally {
-      this.#reason = undefined;
-    }
-    this.#flush();
+    const store = this.#store ?? (super.size === 0 ? undefined : this.#open());
+    if (store === undefined) return 0;
+    store.purge();
+    store.checkHost();
+    const count = store.compact(Math.ceil(store.index.size * fraction));
+    store.flush();
     return count;
   }
 
   /** Removes every expired entry now (the sweep does this on its timer). Returns how many. */
   purgeExpired(): number {
-    const before = this.#expirations;
-    this.#purge();
-    return this.#expirations - before;
+    const store = this.#store;
+    if (store === undefined) return 0;
+    const removed = store.purge();
+    store.flush();
+    return removed;
   }
 
   /**
    * The value for `key`, or else the result of `loader(key, { signal })`, stored with the
-   * given `ttl`. Concurrent misses for one key share one load. A load that throws or
-   * rejects is not stored and leaves nothing in flight. A caller's `signal` rejects that
-   * caller only (with an `AbortError`); the loader's `signal` aborts when every waiting
-   * caller has gone. A `set`, `delete` or `clear` of the key during the load wins: the
-   * loaded value is returned to its callers but not stored.
+   * given `ttl`. Concurrent misses for one key share one load (see {@link SingleFlight}).
+   * A load that throws or rejects is not stored and leaves nothing in flight. A caller's
+   * `signal` rejects that caller only (with an `AbortError`); the loader's `signal`
+   * aborts when every waiting caller has gone. A `set`, `delete` or `clear` of the key
+   * during the load wins: the loaded value is returned to its callers but not stored.
    *
    * @example
    * ```ts
@@ -354,75 +382,49 @@ export class BoundedMap<K, V> implements Map<K, V> {
     options?: GetOrLoadOptions,
   ): Promise<V> {
     validateFunction(loader, 'loader');
-    let ttl = this.#ttl;
+    let ttl = this.#settings.ttl;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
-      validateObject(options, 'options');
-      if (options.ttl !== undefined) ttl = resolveTtl(options.ttl, 'ttl');
-      if (options.signal !== undefined) signal = validateAbortSignal(options.signal, 'signal');
+      checkOptions(options, ['ttl', 'signal'], 'getOrLoad');
+      if (options.ttl !== undefined) ttl = resolveTtl(options.ttl, 'options.ttl');
+      if (options.signal !== undefined) signal = validateAbortSignal(options.signal, 'options.signal');
     }
-    if (this.#disposed) throw new DisposedError(`BoundedMap ${this.name}`);
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    this.#gets++;
-    const value = this.#lru.get(key as object);
-    if (value !== undefined) {
-      return Promise.resolve((value === UNDEFINED_VALUE ? undefined : value) as V);
+    if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` });
+    if (key === 0) key = 0 as K;
+    const store = this.#store;
+    const slot = store?.index.get(key);
+    if (slot !== undefined && (store!.expires === undefined || store!.live(slot))) {
+      store!.policy.touch(slot);
+      this.#hits++;
+      return Promise.resolve(super.get(key) as V);
     }
-    this.#misses++;
-    this.#flush();
-    this.#inflight ??= new Map();
-    const flight = this.#inflight.get(key) ?? this.#load(key, loader, ttl);
-    return this.#wait(flight, signal);
+    if (slot !== undefined) this.#expiredGet(store!, slot);
+    else this.#misses++;
+    this.#flights ??= new SingleFlight<K, V>();
+    const flights = this.#flights;
+    if (flights.has(key)) return flights.run(key, unreachableLoad, signal);
+    return flights.run(key, (ticket) => this.#load(key, loader, ttl, ticket), signal);
   }
 
   /** Figures for dashboards and the registry; plain numbers. */
   stats(): CacheStats {
+    const size = this.size;
+    const store = this.#store;
     return {
-      hits: this.#gets - this.#misses,
+      hits: this.#hits,
       misses: this.#misses,
-      sets: this.#sets,
-      deletes: this.#deletes,
-      evictions: this.#evictions,
-      expirations: this.#expirations,
+      sets: store?.sets ?? 0,
+      deletes: store?.deletes ?? 0,
+      evictions: store?.evictions ?? 0,
+      expirations: store?.expirations ?? 0,
       loads: this.#loads,
       loadErrors: this.#loadErrors,
-      inflight: this.#inflight?.size ?? 0,
-      size: this.size,
-      bytes: this.#lru.calculatedSize,
-      max: this.#max,
-      maxBytes: this.#maxBytes,
+      inflight: this.#flights?.size ?? 0,
+      size,
+      bytes: store?.bytes ?? 0,
+      max: this.#settings.max,
+      maxBytes: this.#settings.maxBytes,
     };
-  }
-
-  /** Keys from least to most recently used. Does not change recency. */
-  keys(): MapIterator<K> {
-    return this.#walk(0) as MapIterator<K>;
-  }
-
-  /** Values from least to most recently used. Does not change recency. */
-  values(): MapIterator<V> {
-    return this.#walk(1) as MapIterator<V>;
-  }
-
-  /** `[key, value]` pairs from least to most recently used. Does not change recency. */
-  entries(): MapIterator<[K, V]> {
-    return this.#walk(2) as MapIterator<[K, V]>;
-  }
-
-  /** Same as {@link BoundedMap.entries}. */
-  [Symbol.iterator](): MapIterator<[K, V]> {
-    return this.#walk(2) as MapIterator<[K, V]>;
-  }
-
-  /** Calls `callback(value, key, map)` from least to most recently used. Does not change recency. */
-  forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
-    validateFunction(callback, 'callback');
-    for (const [key, value] of this.#walk(2) as Generator<[K, V]>) callback.call(thisArg, value, key, this);
-  }
-
-  /** `'BoundedMap'`, for `Object.prototype.toString`. */
-  get [Symbol.toStringTag](): string {
-    return 'BoundedMap';
   }
 
   /**
@@ -433,18 +435,13 @@ export class BoundedMap<K, V> implements Map<K, V> {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    if (this.#sweep !== undefined) clearInterval(this.#sweep);
-    this.#sweep = undefined;
-    this.#registration?.unregister();
-    if (this.#inflight !== undefined) {
-      const error = new DisposedError(`BoundedMap ${this.name}`);
-      for (const flight of this.#inflight.values()) {
-        flight.done = true;
-        flight.controller.abort(error);
-        flight.reject(error);
-      }
-      this.#inflight.clear();
+    const store = this.#store;
+    if (store !== undefined) {
+      store.disposed = true;
+      store.stopSweep();
     }
+    this.#registration?.unregister();
+    this.#flights?.abortAll(createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` }));
     if (disposeChannel.hasSubscribers) disposeChannel.publish({ name: this.name });
     this.clear();
   }
@@ -454,183 +451,108 @@ export class BoundedMap<K, V> implements Map<K, V> {
     this.dispose();
   }
 
-  // --- internals ---
-
-  /** `get` found nothing, or a stored `undefined`. */
-  #rareGet(value: object | undefined): undefined {
-    if (value === undefined) {
-      this.#misses++;
-      // A miss may have removed an expired entry: report it.
-      if (this.#queue !== undefined && this.#queue.length !== 0) this.#flush();
-    }
-    return undefined;
-  }
-
-  #validSize(size: unknown, name: string): number {
-    return validateInteger(size, name, { min: 1, max: Number.MAX_SAFE_INTEGER });
-  }
-
-  /** The engine's dispose hook: runs inside the engine's operation, so it only records. */
-  #removed(value: object, key: object, engineReason: LRUCache.DisposeReason): void {
-    const reason: EvictReason = this.#reason ?? (engineReason === 'fetch' ? 'delete' : engineReason);
-    if (reason === 'evict' || reason === 'compact') this.#evictions++;
-    else if (reason === 'expire') this.#expirations++;
-    if (evictChannel.hasSubscribers) evictChannel.publish({ name: this.name, key, reason });
-    if (this.#queue !== undefined)
-      this.#queue.push(value === UNDEFINED_VALUE ? undefined : value, key, reason);
-  }
-
-  /** Reports queued removals to `onEvict`, after the engine's operation is complete. */
-  #flush(): void {
-    const queue = this.#queue;
-    if (queue === undefined || queue.length === 0 || this.#flushing) return;
-    const onEvict = this.#onEvict!;
-    this.#flushing = true;
-    let errors: unknown[] | undefined;
-    try {
-      // onEvict may use the map again; what that removes is appended and reported here too.
-      for (let i = 0; i < queue.length; i += 3) {
-        try {
-          onEvict(queue[i] as V, queue[i + 1] as K, queue[i + 2] as EvictReason);
-        } catch (error) {
-          (errors ??= []).push(error);
-        }
-      }
-    } finally {
-      queue.length = 0;
-      this.#flushing = false;
-    }
-    if (errors !== undefined) {
-      throw errors.length === 1
-        ? errors[0]
-        : new AggregateError(errors, `onEvict threw ${errors.length} times`);
-    }
-  }
-
-  /** Notes that an entry expires `ttl` ms from now, and makes sure the sweep runs. */
-  #expiresIn(ttl: number): void {
-    const at = this.#clock.now() + ttl - this.#resolution;
-    if (at < this.#nextExpiry) this.#nextExpiry = at;
-    if (this.#sweep === undefined && this.#sweepInterval !== false && !this.#disposed) this.#startSweep();
-  }
-
-  /** Removes expired entries and works out when the next one expires. O(size). */
-  #purge(): void {
-    this.#lru.purgeStale();
-    const now = this.#clock.now();
-    let next = Number.POSITIVE_INFINITY;
-    const lru = this.#lru;
-    lru.rforEach((_value, key) => {
-      const remaining = lru.getRemainingTTL(key);
-      if (remaining !== Number.POSITIVE_INFINITY && now + remaining < next) next = now + remaining;
-    });
-    this.#nextExpiry = next === Number.POSITIVE_INFINITY ? next : next - this.#resolution;
-    this.#flush();
-  }
-
-  #startSweep(): void {
-    // The timer holds the map weakly, so a map nobody disposed can still be collected.
-    const ref = new WeakRef(this);
-    const timer = unrefInterval(() => {
-      const map = ref.deref();
-      if (map === undefined) clearInterval(timer);
-      else map.#sweepNow();
-    }, this.#sweepInterval as number);
-    this.#sweep = timer;
-  }
-
-  #sweepNow(): void {
-    if (this.#nextExpiry === Number.POSITIVE_INFINITY || this.#clock.now() < this.#nextExpiry) return;
-    try {
-      this.#purge();
-    } catch (error) {
-      emitLeakproofWarning(
-        `onEvict of BoundedMap ${this.name} threw during the expiry sweep: ${String(error)}`,
-        'LEAKPROOF_CACHE_ON_EVICT_THREW',
-      );
-    }
-  }
-
-  /** Iterates a snapshot of keys taken at the first `next()`, reading each entry when reached. */
-  *#walk(kind: 0 | 1 | 2): Generator<unknown, undefined> {
-    const lru = this.#lru;
-    const keys: object[] = [];
-    lru.rforEach((_value, key) => {
-      keys.push(key);
-    });
-    const options = this.#readOptions;
-    for (const key of keys) {
-      const value = lru.peek(key, options);
-      if (value === undefined) continue; // removed or expired since the walk began
-      if (kind === 0) yield key;
-      else {
-        const v = value === UNDEFINED_VALUE ? undefined : value;
-        yield kind === 1 ? v : [key, v];
-      }
-    }
-    return undefined;
-  }
-
-  #load(key: K, loader: (key: K, context: LoadContext) => V | PromiseLike<V>, ttl: number): Flight<K, V> {
-    const controller = new AbortController();
-    let resolve!: (value: V) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<V>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    promise.catch(noop); // delivered to every waiter; with none left, nobody needs it
-    const flight: Flight<K, V> = { key, promise, controller, reject, waiters: 0, done: false };
-    this.#inflight!.set(key, flight);
+  /** @internal See {@link FLIGHT}. */
+  [FLIGHT](
+    key: K,
+    thenable?: PromiseLike<unknown>,
+    store?: (value: unknown) => void,
+  ): Promise<unknown> | undefined {
+    const flights = (this.#flights ??= new SingleFlight<K, V>());
+    if (thenable === undefined) return flights.has(key) ? flights.run(key, unreachableLoad) : undefined;
+    if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` });
     this.#loads++;
     if (loadChannel.hasSubscribers) loadChannel.publish({ name: this.name, key });
-    let result: V | PromiseLike<V>;
-    try {
-      result = loader(key, { signal: controller.signal });
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    Promise.resolve(result).then(
-      (value) => {
-        if (flight.done) return;
-        flight.done = true;
-        if (this.#inflight?.get(key) === flight) {
-          this.#inflight.delete(key);
-          try {
-            this.set(key, value, { ttl: ttl === 0 ? Number.POSITIVE_INFINITY : ttl });
-          } catch (error) {
-            reject(error);
-            return;
-          }
-        }
-        resolve(value);
-      },
-      (error: unknown) => {
-        if (flight.done) return;
-        flight.done = true;
-        if (this.#inflight?.get(key) === flight) this.#inflight.delete(key);
+    return (flights as SingleFlight<K, unknown>).run(key, async (ticket) => {
+      let value: unknown;
+      try {
+        value = await thenable;
+      } catch (error) {
         this.#loadErrors++;
         if (loadErrorChannel.hasSubscribers) loadErrorChannel.publish({ name: this.name, key, error });
-        reject(error);
-      },
-    );
-    return flight;
+        throw error;
+      }
+      if (ticket.current && !this.#disposed) store!(value);
+      return value;
+    });
   }
 
-  #wait(flight: Flight<K, V>, signal: AbortSignal | undefined): Promise<V> {
-    flight.waiters++;
-    if (signal === undefined) return flight.promise;
-    return raceAbort(flight.promise, signal, () => this.#leave(flight));
+  // --- internals ---
+
+  #open(): Store<K> {
+    const store = new Store<K>(this as Map<K, unknown>, this.#settings);
+    this.#register();
+    store.name = this.name;
+    this.#store = store;
+    return store;
   }
 
-  /** A caller stopped waiting; the last one to go aborts the load. */
-  #leave(flight: Flight<K, V>): void {
-    flight.waiters--;
-    if (flight.waiters !== 0 || flight.done) return;
-    flight.done = true;
-    if (this.#inflight?.get(flight.key) === flight) this.#inflight.delete(flight.key);
-    const error = new AbortError('Every caller waiting for this load has gone');
-    flight.controller.abort(error);
-    flight.reject(error);
+  #register(): void {
+    if (this.#unregistered || this.#registration !== undefined || this.#disposed) return;
+    this.#registration = registerPrimitive<BoundedMap<K, V>>(this, {
+      kind: 'cache',
+      name: this.#name,
+      stats: readStats,
+      compact: compactBy,
+    });
+    this.#name = this.#registration.name;
   }
+
+  #expiredGet(store: Store<K>, slot: number): undefined {
+    this.#misses++;
+    store.remove(slot, 'expire');
+    store.flush();
+    return undefined;
+  }
+
+  #beforeIteration(): void {
+    const store = this.#store;
+    if (store === undefined) return;
+    store.purgeIfDue();
+    store.flush();
+  }
+
+  async #load(
+    key: K,
+    loader: (key: K, context: LoadContext) => V | PromiseLike<V>,
+    ttl: number,
+    ticket: LoadTicket,
+  ): Promise<V> {
+    this.#loads++;
+    if (loadChannel.hasSubscribers) loadChannel.publish({ name: this.name, key });
+    let value: V;
+    try {
+      value = await loader(key, { signal: ticket.signal });
+    } catch (error) {
+      this.#loadErrors++;
+      if (loadErrorChannel.hasSubscribers) loadErrorChannel.publish({ name: this.name, key, error });
+      throw error;
+    }
+    if (ticket.current && !this.#disposed) {
+      this.set(key, value, { ttl: ttl === 0 ? Number.POSITIVE_INFINITY : ttl });
+    }
+    return value;
+  }
+}
+
+// A Map's [Symbol.iterator] is its `entries` function itself.
+Object.defineProperty(BoundedMap.prototype, Symbol.iterator, {
+  value: BoundedMap.prototype.entries,
+  writable: true,
+  configurable: true,
+});
+
+function unreachableLoad(): never {
+  throw new Error('unreachable: a load is in flight');
+}
+
+function validSize(size: unknown, name: string): number {
+  return validateInteger(size, name, { min: 1, max: Number.MAX_SAFE_INTEGER });
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
 }

@@ -1,6 +1,7 @@
-import { invalidArgValue, validateFunction, validateObject } from '@leakproof/core';
-import { BoundedMap, type SetOptions } from './bounded-map.js';
-import type { BoundOptions, EvictReason } from './options.js';
+import { invalidArgValue, validateFunction } from '@leakproof/core';
+import { BoundedMap, type BoundedMapOptions } from './bounded-map.js';
+import { FLIGHT } from './internal.js';
+import { BOUND_KEYS, type BoundOptions, checkOptions, type EvictReason } from './options.js';
 import { defaultSizeOf } from './size-of.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the constraint every function type satisfies
@@ -25,17 +26,26 @@ export interface MemoizeOptions<F extends AnyFunction> extends BoundOptions {
 
 /** A memoized function: the original's signature plus its cache. */
 export type Memoized<F extends AnyFunction> = F & {
-  /** The results, keyed as `key` computes; clear it, delete from it, read its `stats()`. */
+  /**
+   * The results, keyed as `key` computes; clear it, delete from it, read its `stats()`
+   * (`inflight` counts the calls whose promise has not settled yet).
+   */
   readonly cache: BoundedMap<unknown, ReturnType<F>>;
 };
+
+/** The option names {@link memoize} reads. */
+export const MEMOIZE_KEYS: readonly string[] = [...BOUND_KEYS, 'key', 'sizeOf', 'onEvict'];
 
 const NO_ARGUMENTS = Symbol('no arguments');
 
 /**
  * A bounded memoized version of `fn` — `functools.lru_cache(maxsize=...)` for Node, with
- * `ttl` and a byte budget. A function that returns a promise is deduplicated while in
- * flight (concurrent calls with one key share one call), its resolved promise is cached,
- * and a rejection is never cached. A thrown error is never cached.
+ * `ttl` and a byte budget: `getOrLoad` on a `BoundedMap` plus a key function. A function
+ * that returns a promise loads once per key while in flight (concurrent calls share one
+ * call and one promise, counted in `cache.stats().inflight`); its resolved value is
+ * cached as a resolved promise, and a rejection is never cached. A thrown error is never
+ * cached. A `set`, `delete` or `clear` on `.cache` during a call keeps that call's result
+ * out of the cache.
  *
  * @example
  * ```ts
@@ -47,74 +57,45 @@ const NO_ARGUMENTS = Symbol('no arguments');
  */
 export function memoize<F extends AnyFunction>(fn: F, options: MemoizeOptions<F>): Memoized<F> {
   validateFunction(fn, 'fn');
-  const input = validateObject<MemoizeOptions<F>>(options, 'options');
-  const keyOf = input.key === undefined ? defaultKey : validateFunction<AnyFunction>(input.key, 'key');
+  const input = checkOptions(options, MEMOIZE_KEYS, 'memoize') as MemoizeOptions<F>;
+  const keyOf =
+    input.key === undefined ? defaultKey : validateFunction<AnyFunction>(input.key, 'options.key');
   const sizeOf =
     input.sizeOf === undefined
       ? input.maxBytes === undefined
         ? undefined
         : (defaultSizeOf as (value: unknown, key: unknown) => number)
-      : validateFunction<(value: unknown, key: unknown) => number>(input.sizeOf, 'sizeOf');
-  const cache = new MemoCache<unknown, ReturnType<F>>({
-    ...input,
+      : validateFunction<(value: unknown, key: unknown) => number>(input.sizeOf, 'options.sizeOf');
+  const { key: _key, sizeOf: _sizeOf, ...bounds } = input;
+  const mapOptions: BoundedMapOptions<unknown, ReturnType<F>> = {
+    ...bounds,
     name: input.name ?? (fn.name === '' ? undefined : `memoize(${fn.name})`),
     // A promise is stored once settled, with an explicit size; a plain value is sized here.
     sizeOf: sizeOf === undefined ? undefined : (value, key) => sizeOf(value, key),
-  });
-  const pending = cache.pending;
+  };
+  const cache = new BoundedMap<unknown, ReturnType<F>>(mapOptions);
 
   const memoized = function (this: unknown, ...args: Parameters<F>): ReturnType<F> {
     const key = keyOf.apply(this, args);
     const hit = cache.get(key);
     if (hit !== undefined || cache.has(key)) return hit as ReturnType<F>;
-    const inFlight = pending.get(key);
-    if (inFlight !== undefined) return inFlight as ReturnType<F>;
+    const joined = cache[FLIGHT](key);
+    if (joined !== undefined) return joined as ReturnType<F>;
     const result = fn.apply(this, args) as ReturnType<F>;
     if (!isThenable(result)) {
       cache.set(key, result);
       return result;
     }
-    const promise: Promise<unknown> = Promise.resolve(result).then(
-      (value) => {
-        if (pending.get(key) === promise) {
-          pending.delete(key);
-          if (sizeOf === undefined) cache.set(key, promise as ReturnType<F>);
-          else cache.set(key, promise as ReturnType<F>, { size: sizeOf(value, key) });
-        }
-        return value;
-      },
-      (error: unknown) => {
-        if (pending.get(key) === promise) pending.delete(key);
-        throw error;
-      },
-    );
-    pending.set(key, promise);
-    return promise as ReturnType<F>;
+    return cache[FLIGHT](key, result, (value) => {
+      const settled = Promise.resolve(value) as ReturnType<F>;
+      if (sizeOf === undefined) cache.set(key, settled);
+      else cache.set(key, settled, { size: sizeOf(value, key) });
+    }) as ReturnType<F>;
   };
   Object.defineProperty(memoized, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(memoized, 'length', { value: fn.length, configurable: true });
   Object.defineProperty(memoized, 'cache', { value: cache, enumerable: true });
   return memoized as unknown as Memoized<F>;
-}
-
-/** The cache of a memoized function: a `set`, `delete` or `clear` also forgets calls in flight, so their stale results are not stored. */
-class MemoCache<K, V> extends BoundedMap<K, V> {
-  readonly pending = new Map<K, Promise<unknown>>();
-
-  override set(key: K, value: V, options?: SetOptions): this {
-    if (this.pending.size !== 0) this.pending.delete(key);
-    return super.set(key, value, options);
-  }
-
-  override delete(key: K): boolean {
-    if (this.pending.size !== 0) this.pending.delete(key);
-    return super.delete(key);
-  }
-
-  override clear(): void {
-    this.pending.clear();
-    super.clear();
-  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

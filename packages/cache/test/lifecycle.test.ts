@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('registry, stats, diagnostics, dispose', () => {
   it('registers as a cache with stats (bytes and size) and a working compact', () => {
-    const map = new BoundedMap<number, number>({ max: 100, name: 'products' });
+    const map = new BoundedMap<number, number>({ policy: 'lru', max: 100, name: 'products' });
     for (let i = 0; i < 10; i++) map.set(i, i);
     const info = listPrimitives({ kind: 'cache' }).find((p) => p.name === 'products');
     expect(info?.stats).toMatchObject({ size: 10, bytes: 0, max: 100 });
@@ -17,7 +17,7 @@ describe('registry, stats, diagnostics, dispose', () => {
   });
 
   it('stats are plain numbers', () => {
-    const map = new BoundedMap<string, string>({ maxBytes: 1000 });
+    const map = new BoundedMap<string, string>({ policy: 'lru', maxBytes: 1000 });
     map.set('a', 'b');
     map.get('a');
     map.get('x');
@@ -29,7 +29,7 @@ describe('registry, stats, diagnostics, dispose', () => {
   });
 
   it('compact rounds up, evicts least recently used first, and clears with fraction 1', () => {
-    const map = new BoundedMap<number, number>({ max: 10 });
+    const map = new BoundedMap<number, number>({ policy: 'lru', max: 10 });
     for (let i = 0; i < 3; i++) map.set(i, i);
     expect(map.compact(0.1)).toBe(1);
     expect([...map.keys()]).toEqual([1, 2]);
@@ -44,7 +44,7 @@ describe('registry, stats, diagnostics, dispose', () => {
     const listener = (message: unknown) => messages.push(message);
     diagnostics_channel.subscribe('leakproof:cache:evict', listener);
     try {
-      const map = new BoundedMap<string, number>({ max: 1, name: 'dc' });
+      const map = new BoundedMap<string, number>({ policy: 'lru', max: 1, name: 'dc' });
       map.set('a', 1).set('b', 2);
       expect(messages).toEqual([{ name: 'dc', key: 'a', reason: 'evict' }]);
     } finally {
@@ -61,7 +61,7 @@ describe('registry, stats, diagnostics, dispose', () => {
       return () => diagnostics_channel.unsubscribe(channel, listener);
     });
     try {
-      const map = new BoundedMap<string, number>({ max: 2, name: 'dc-load' });
+      const map = new BoundedMap<string, number>({ policy: 'lru', max: 2, name: 'dc-load' });
       await map.getOrLoad('a', () => 1);
       const error = new Error('down');
       await expect(map.getOrLoad('b', () => Promise.reject(error))).rejects.toBe(error);
@@ -80,6 +80,7 @@ describe('registry, stats, diagnostics, dispose', () => {
   it('dispose clears (reason clear), unregisters, is idempotent, and refuses later writes', () => {
     const reasons: string[] = [];
     const map = new BoundedMap<string, number>({
+      policy: 'lru',
       max: 5,
       ttl: 60_000,
       onEvict: (_v, _k, r) => reasons.push(r),
@@ -98,12 +99,15 @@ describe('registry, stats, diagnostics, dispose', () => {
 
   // The registry and the sweep timer must hold a cache weakly: one nobody disposed is collectable.
   it.each([
-    ['a BoundedMap', () => new BoundedMap<string, number>({ max: 5 })],
+    ['a BoundedMap', () => new BoundedMap<string, number>({ policy: 'lru', max: 5 })],
     [
       'a BoundedMap with a running sweep and onEvict',
-      () => new BoundedMap({ max: 5, ttl: 60_000, onEvict() {} }).set('a', 1),
+      () => new BoundedMap({ policy: 'lru', max: 5, ttl: 60_000, onEvict() {} }).set('a', 1),
     ],
-    ['a BoundedSet with a running sweep', () => new BoundedSet<string>({ max: 5, ttl: 60_000 }).add('a')],
+    [
+      'a BoundedSet with a running sweep',
+      () => new BoundedSet<string>({ policy: 'lru', max: 5, ttl: 60_000 }).add('a'),
+    ],
     ['a memoize cache', () => memoize((x: number) => x, { max: 5, ttl: 60_000 }).cache],
   ])('%s that nobody disposed can be garbage-collected', async (_, make) => {
     let target: object | undefined = make();

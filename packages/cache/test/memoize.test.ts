@@ -9,7 +9,7 @@ describe('memoize', () => {
         calls++;
         return n * n;
       },
-      { max: 2 },
+      { max: 2, policy: 'lru' },
     );
     expect(square(3)).toBe(9);
     expect(square(3)).toBe(9);
@@ -189,6 +189,7 @@ describe('memoize', () => {
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
     // @ts-expect-error: options are required (a bound is)
-    expect(() => memoize(() => 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    // No options: no default bound, the same error as options without one.
+    expect(() => memoize(() => 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
   });
 });

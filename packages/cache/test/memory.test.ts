@@ -2,6 +2,49 @@ import { BoundedMap, BoundedSet, memoize } from '@leakproof/cache';
 import { measureGrowth } from '@leakproof/memwatch';
 import { describe, expect, it } from 'vitest';
 
+const gc = globalThis.gc as () => void;
+
+/** Heap bytes per instance that `make` keeps alive, after forced collections. */
+function bytesPerInstance(make: () => unknown, count: number): number {
+  const keep: unknown[] = new Array(count);
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < count; i++) keep[i] = make();
+  gc();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  expect(keep.length).toBe(count);
+  return (after - before) / count;
+}
+
+describe('memory follows the entries held, never max', () => {
+  it('an empty BoundedMap({ max: 1e6 }) costs less than 1 KB (nothing is sized by max)', () => {
+    const perMap = bytesPerInstance(() => new BoundedMap({ max: 1e6 }), 2000);
+    expect(perMap).toBeLessThan(1024);
+    const perSet = bytesPerInstance(() => new BoundedSet({ max: 1e6 }), 2000);
+    expect(perSet).toBeLessThan(1024);
+    // And a bound of 2^24 costs the same as one of 10.
+    const huge = bytesPerInstance(() => new BoundedMap({ max: 2 ** 24 }), 500);
+    expect(huge).toBeLessThan(1024);
+  });
+
+  it('a map holding 10 entries costs the same under max 1e6 as under max 16', () => {
+    const holding10 = (max: number) =>
+      bytesPerInstance(() => {
+        const map = new BoundedMap<number, number>({ max });
+        for (let i = 0; i < 10; i++) map.set(i, i);
+        return map;
+      }, 2000);
+    // Alternated and repeated, the lowest of each: the registry's own table grows in steps
+    // that land on whichever measurement is running.
+    const runs = [holding10(16), holding10(1e6), holding10(16), holding10(1e6)];
+    const small = Math.min(runs[0]!, runs[2]!);
+    const large = Math.min(runs[1]!, runs[3]!);
+    expect(Math.abs(large - small)).toBeLessThan(256);
+  });
+});
+
 // Bytes per operation after forced collections (memwatch's Theil–Sen slope), never time.
 describe('memory stays flat under sustained load', () => {
   it('a million distinct keys through BoundedMap({ max: 1000 }) keep the heap flat; a plain Map grows', async () => {

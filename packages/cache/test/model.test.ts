@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 /**
  * The reference: a plain array in recency order (least recent first) holding every entry the
  * engine holds, expired ones included until something removes them, plus a fake clock.
- * An entry set at `t` with `ttl` is live while `now <= t + ttl`.
+ * An entry set at `t` with `ttl` is live while `now <= t + ttl`. Each entry remembers when
+ * its key was first inserted: iteration follows that order, as a Map's does.
  */
 interface Entry {
+  order: number;
   key: number | undefined;
   value: number | undefined;
   size: number;
@@ -17,6 +19,7 @@ type Event = [key: number | undefined, value: number | undefined, reason: EvictR
 
 interface Model {
   entries: Entry[];
+  inserted: number;
   now: number;
   events: Event[];
   readonly max: number;
@@ -68,7 +71,7 @@ class SetCommand implements fc.Command<Model, Real> {
       return expectSame(m, r);
     }
     expect(call()).toBe(r.map);
-    const entry = { key: this.key, value: this.value, size, expiresAt: m.now + ttl };
+    const entry = { order: m.inserted++, key: this.key, value: this.value, size, expiresAt: m.now + ttl };
     const index = m.entries.findIndex((e) => e.key === this.key);
     if (index !== -1) {
       const [old] = m.entries.splice(index, 1);
@@ -147,6 +150,8 @@ class ClearCommand implements fc.Command<Model, Real> {
   check = () => true;
   run(m: Model, r: Real) {
     r.map.clear();
+    // Cleared entries are reported in the Map's own order.
+    m.entries.sort((a, b) => a.order - b.order);
     while (m.entries.length > 0) remove(m, 0, 'clear');
     expectSame(m, r);
   }
@@ -170,8 +175,11 @@ class CompactCommand implements fc.Command<Model, Real> {
 class IterateCommand implements fc.Command<Model, Real> {
   check = () => true;
   run(m: Model, r: Real) {
-    const expected = liveEntries(m).map((e) => [e.key, e.value]);
-    expect([...r.map.entries()]).toEqual(expected);
+    // Iteration is the Map's own (insertion order); expired entries are removed before it starts.
+    const iterator = r.map.entries();
+    purge(m);
+    const expected = [...liveEntries(m)].sort((a, b) => a.order - b.order).map((e) => [e.key, e.value]);
+    expect([...iterator]).toEqual(expected);
     expect([...r.map.keys()]).toEqual(expected.map(([k]) => k));
     expect([...r.map.values()]).toEqual(expected.map(([, v]) => v));
     const seen: unknown[] = [];
@@ -234,6 +242,7 @@ function run(config: { max?: number; maxBytes?: number; ttl?: number }, withByte
       const setup = () => ({
         model: {
           entries: [],
+          inserted: 0,
           now: 1000,
           events: [],
           max: config.max ?? 0,
@@ -244,7 +253,8 @@ function run(config: { max?: number; maxBytes?: number; ttl?: number }, withByte
           map: new BoundedMap<number | undefined, number | undefined>({
             ...config,
             clock,
-            sweepInterval: false,
+            policy: 'lru',
+            sweepIntervalMs: false,
             ...(withBytes ? { sizeOf } : {}),
             onEvict: (value, k, reason) => events.push([k, value, reason]),
           }),
@@ -258,7 +268,7 @@ function run(config: { max?: number; maxBytes?: number; ttl?: number }, withByte
   );
 }
 
-describe('BoundedMap against a reference model (fc.commands, fake clock)', () => {
+describe("BoundedMap({ policy: 'lru' }) against a reference model (fc.commands, fake clock)", () => {
   it('with max', () => run({ max: 4 }, false));
   it('with max and a default ttl', () => run({ max: 4, ttl: 15 }, false));
   it('with maxBytes', () => run({ maxBytes: 20 }, true));

@@ -6,6 +6,7 @@ type Event = [key: string, value: number | undefined, reason: EvictReason];
 function recording(max = 2) {
   const events: Event[] = [];
   const map = new BoundedMap<string, number | undefined>({
+    policy: 'lru',
     max,
     onEvict: (value, key, reason) => events.push([key, value, reason]),
   });
@@ -37,6 +38,7 @@ describe('onEvict', () => {
   it('runs after the operation, so it may use the map', () => {
     const seen: Array<[string, boolean, number]> = [];
     const map: BoundedMap<string, number> = new BoundedMap<string, number>({
+      policy: 'lru',
       max: 2,
       onEvict: (_value, key) => {
         seen.push([key, map.has(key), map.size]);
@@ -54,6 +56,7 @@ describe('onEvict', () => {
   it('a throwing onEvict does not corrupt the map: the operation completes, others are still reported, the error surfaces', () => {
     const reported: string[] = [];
     const map = new BoundedMap<string, number>({
+      policy: 'lru',
       max: 2,
       onEvict: (_value, key) => {
         reported.push(key);
@@ -76,6 +79,7 @@ describe('onEvict', () => {
   it('several throws during one operation surface as one AggregateError after all were reported', () => {
     let calls = 0;
     const map = new BoundedMap<number, number>({
+      policy: 'lru',
       max: 10,
       onEvict: () => {
         calls++;

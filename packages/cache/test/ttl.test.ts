@@ -85,7 +85,7 @@ describe('ttl', () => {
     const map = new BoundedMap<string, number>({
       max: 10,
       ttl: 1000,
-      sweepInterval: 1000,
+      sweepIntervalMs: 1000,
       clock,
       onEvict: (_v, k, reason) => evicted.push(`${k}:${reason}`),
     });
@@ -99,9 +99,9 @@ describe('ttl', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('sweepInterval: false arms no timer', () => {
+  it('sweepIntervalMs: false arms no timer', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const map = new BoundedMap<string, number>({ max: 10, ttl: 1000, sweepInterval: false });
+    const map = new BoundedMap<string, number>({ max: 10, ttl: 1000, sweepIntervalMs: false });
     map.set('a', 1);
     expect(vi.getTimerCount()).toBe(0);
     map.dispose();

@@ -7,8 +7,10 @@ describe('bad input gets a clear error at the call', () => {
   it('requires a bound', () => {
     expect(() => new BoundedMap({})).toThrow(code('ERR_INVALID_ARG_VALUE'));
     expect(() => new BoundedMap({ ttl: 1000 })).toThrow(/`max` or `maxBytes`/);
-    // @ts-expect-error: no options at all
-    expect(() => new BoundedMap()).toThrow(code('ERR_INVALID_ARG_TYPE'));
+    // @ts-expect-error: no options at all: no default bound, the same error as a bound-less options object
+    expect(() => new BoundedMap()).toThrow(code('ERR_INVALID_ARG_VALUE'));
+    // @ts-expect-error: entries without options
+    expect(() => new BoundedMap([['a', 1]])).toThrow(code('ERR_INVALID_ARG_VALUE'));
     // @ts-expect-error: not an object
     expect(() => new BoundedMap(10)).toThrow(code('ERR_INVALID_ARG_TYPE'));
   });
@@ -28,7 +30,7 @@ describe('bad input gets a clear error at the call', () => {
 
   it('names the option and the value in the message', () => {
     expect(() => new BoundedMap({ max: 0 })).toThrow(
-      'Expected `max` to be an integer from 1 to 16777216, got `0` (number)',
+      'Expected `options.max` to be an integer from 1 to 16777216, got `0` (number)',
     );
   });
 
@@ -44,11 +46,11 @@ describe('bad input gets a clear error at the call', () => {
     );
   });
 
-  it('rejects non-function sizeOf and onEvict, bad sweepInterval, name and clock', () => {
+  it('rejects non-function sizeOf and onEvict, bad sweepIntervalMs, name and clock', () => {
     expect(() => new BoundedMap({ max: 1, sizeOf: 5 as never })).toThrow(code('ERR_INVALID_ARG_TYPE'));
     expect(() => new BoundedMap({ max: 1, onEvict: 'x' as never })).toThrow(code('ERR_INVALID_ARG_TYPE'));
-    expect(() => new BoundedMap({ max: 1, sweepInterval: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
-    expect(() => new BoundedMap({ max: 1, sweepInterval: true as never })).toThrow(
+    expect(() => new BoundedMap({ max: 1, sweepIntervalMs: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
+    expect(() => new BoundedMap({ max: 1, sweepIntervalMs: true as never })).toThrow(
       code('ERR_INVALID_ARG_TYPE'),
     );
     expect(() => new BoundedMap({ max: 1, name: 3 as never })).toThrow(code('ERR_INVALID_ARG_TYPE'));
@@ -58,7 +60,8 @@ describe('bad input gets a clear error at the call', () => {
   it('validates per-call options and arguments, changing nothing', () => {
     const map = new BoundedMap<string, number>({ max: 2 });
     expect(() => map.set('a', 1, { ttl: -1 })).toThrow(code('ERR_OUT_OF_RANGE'));
-    expect(() => map.set('a', 1, 'x' as never)).toThrow(code('ERR_INVALID_ARG_TYPE'));
+    map.set('a', 1, 'x' as never); // not a plain object: ignored, as a Map ignores extra arguments
+    map.delete('a');
     expect(() => map.set('a', 1, { size: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
     expect(map.size).toBe(0);
     expect(() => map.compact(2)).toThrow(code('ERR_OUT_OF_RANGE'));
@@ -69,5 +72,26 @@ describe('bad input gets a clear error at the call', () => {
     expect(() => map.getOrLoad('a', () => 1, { ttl: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
     expect(() => map.forEach(null as never)).toThrow(code('ERR_INVALID_ARG_TYPE'));
     expect(map.stats().inflight).toBe(0);
+  });
+});
+
+describe('renamed options', () => {
+  it('sweepInterval still works for one minor version, with one deprecation warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const a = new BoundedMap<string, number>({ max: 1, ttl: 1000, sweepInterval: false });
+      const b = new BoundedMap<string, number>({ max: 1, sweepInterval: 0 as never, sweepIntervalMs: 5000 });
+      expect(() => new BoundedMap({ max: 1, sweepInterval: 0 })).toThrow(code('ERR_OUT_OF_RANGE'));
+      await new Promise((resolve) => setImmediate(resolve));
+      const mine = warnings.filter((w) => /sweepInterval/.test(w.message));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ name: 'DeprecationWarning', code: 'LEAKPROOF_DEP_OPTION' });
+      a.dispose();
+      b.dispose();
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

@@ -1,7 +1,9 @@
-import { validateFunction, validateNumber, validateOptions } from '@leakproof/core';
+import { validateBoolean, validateFunction, validateNumber, validateOptions } from '@leakproof/core';
+import { type LeakSite, runFindLeaks } from './find-leaks/find-leaks.js';
 import { LeakDetectedError } from './leak-detected-error.js';
 import {
   type GrowthMeasurement,
+  MEASURE_OPTIONS,
   type MeasureGrowthOptions,
   type Operation,
   resolveMeasureOptions,
@@ -17,7 +19,7 @@ export interface AssertNoLeakOptions extends MeasureGrowthOptions {
    * small object per 32 operations (about 1.2 B/op).
    * @default 0.5
    */
-  readonly maxBytesPerOp?: number;
+  readonly maxBytesPerOp?: number | undefined;
   /**
    * Smallest total growth over the measured operations (`bytesPerOp × ops`) that counts as a
    * leak, in bytes. Below it a slope is indistinguishable from the JIT's own bookkeeping
@@ -25,13 +27,20 @@ export interface AssertNoLeakOptions extends MeasureGrowthOptions {
    * few operations this, not `maxBytesPerOp`, sets the detection floor.
    * @default 32768
    */
-  readonly minGrowthBytes?: number;
+  readonly minGrowthBytes?: number | undefined;
   /**
    * On failure, write a heap snapshot: `true` for Node's default file name in the working
    * directory, or a file path. The path is in the error's message and `snapshotPath`.
    * @default false
    */
-  readonly heapSnapshot?: HeapSnapshotOption;
+  readonly heapSnapshot?: HeapSnapshotOption | undefined;
+  /**
+   * On failure, find where the leaked memory is allocated: run `fn` again under the sampling
+   * heap profiler ({@link findLeaks}, four times `opsPerSample` operations) and put the top
+   * sites in the error (`sites`, and the first three in its message). `false` fails faster.
+   * @default true
+   */
+  readonly sites?: boolean | undefined;
 }
 
 /**
@@ -51,25 +60,56 @@ export interface AssertNoLeakOptions extends MeasureGrowthOptions {
  */
 export async function assertNoLeak(fn: Operation, options?: AssertNoLeakOptions): Promise<GrowthMeasurement> {
   validateFunction(fn, 'fn');
-  const opts = validateOptions<AssertNoLeakOptions>(options);
-  const maxBytesPerOp = validateNumber(
-    opts.maxBytesPerOp ?? 0.5,
-    'maxBytesPerOp',
-    0,
-    Number.MAX_SAFE_INTEGER,
+  const opts = validateOptions<AssertNoLeakOptions>(
+    options,
+    'options',
+    [...MEASURE_OPTIONS, 'maxBytesPerOp', 'minGrowthBytes', 'heapSnapshot', 'sites'],
+    { owner: 'assertNoLeak' },
   );
-  const minGrowthBytes = validateNumber(
-    opts.minGrowthBytes ?? 32_768,
-    'minGrowthBytes',
-    0,
-    Number.MAX_SAFE_INTEGER,
-  );
+  const maxBytesPerOp =
+    opts.maxBytesPerOp === undefined
+      ? 0.5
+      : validateNumber(opts.maxBytesPerOp, 'options.maxBytesPerOp', 0, Number.MAX_SAFE_INTEGER);
+  const minGrowthBytes =
+    opts.minGrowthBytes === undefined
+      ? 32_768
+      : validateNumber(opts.minGrowthBytes, 'options.minGrowthBytes', 0, Number.MAX_SAFE_INTEGER);
   const heapSnapshot = validateSnapshotOption(opts.heapSnapshot);
-  const measurement = await runMeasurement(fn, resolveMeasureOptions(opts));
+  const findSites = opts.sites === undefined ? true : validateBoolean(opts.sites, 'options.sites');
+  const measureOptions = resolveMeasureOptions(opts);
+  const measurement = await runMeasurement(fn, measureOptions);
   if (isLeak(measurement, maxBytesPerOp, minGrowthBytes)) {
-    throw new LeakDetectedError(measurement, maxBytesPerOp, takeSnapshot(heapSnapshot));
+    const snapshotPath = takeSnapshot(heapSnapshot);
+    const sites = findSites ? await leakSites(fn, measurement) : [];
+    throw new LeakDetectedError(measurement, maxBytesPerOp, snapshotPath, sites);
   }
   return measurement;
+}
+
+/**
+ * Profiles `fn` for four samples' worth of operations, with a sampling interval that makes
+ * the measured growth come to about 32 samples (between 1 KiB and 32 KiB). A profile that
+ * cannot run (another one is in progress) yields no sites: the verdict stands without them.
+ */
+async function leakSites(fn: Operation, measurement: GrowthMeasurement): Promise<LeakSite[]> {
+  const ops = Math.min(4 * measurement.opsPerSample, 400_000);
+  const expected = measurement.bytesPerOp * ops;
+  const interval = 2 ** Math.floor(Math.log2(Math.max(1, expected / 32)));
+  try {
+    const report = await runFindLeaks(fn, {
+      ops: Math.max(4, ops),
+      warmupOps: 0,
+      samplingInterval: Math.min(32_768, Math.max(1_024, interval)),
+      minBytesPerOp: 0,
+      top: 5,
+      retainers: false,
+      inlining: false,
+    });
+    return [...report.sites];
+  } catch (error) {
+    if (error instanceof Error && (error as { code?: unknown }).code === 'ERR_PROFILER_BUSY') return [];
+    throw error;
+  }
 }
 
 /** @internal The verdict: the slope, the total it adds up to and the trend test must all say "growing". */

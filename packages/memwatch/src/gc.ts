@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { createError } from '@leakproof/core';
 
 type GcFunction = () => void;
 
@@ -14,7 +15,7 @@ function resolveGc(): GcFunction {
   setFlagsFromString('--expose-gc');
   const fromContext: unknown = runInNewContext('gc');
   if (typeof fromContext !== 'function') {
-    throw new Error('Could not obtain V8 gc(); start Node with --expose-gc');
+    throw createError('ERR_GC_UNAVAILABLE');
   }
   return fromContext as GcFunction;
 }

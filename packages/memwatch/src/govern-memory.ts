@@ -1,4 +1,5 @@
 import {
+  describeValue,
   emitLeakproofWarning,
   listPrimitives,
   outOfRange,
@@ -21,17 +22,17 @@ import { currentPressure } from './memory-status.js';
 /** Options of {@link governMemory}. */
 export interface GovernMemoryOptions {
   /** Pressure ratio at which the governor starts compacting. @default 0.85 */
-  readonly high?: number;
+  readonly high?: number | undefined;
   /** Pressure ratio it compacts down to; below `high`. @default 0.7 */
-  readonly target?: number;
+  readonly target?: number | undefined;
   /** How often to check, in ms. @default 1000 */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /**
    * Share of a primitive's entries one `compact()` call sheds, 0..1. When a pass over every
    * cache leaves pressure above `target`, the next pass sheds twice the share, up to all.
    * @default 0.25
    */
-  readonly step?: number;
+  readonly step?: number | undefined;
   /**
    * Force a collection after each compaction so the next reading is honest. Without it, and
    * with the default (heap-based) reading, a check compacts the largest primitive once and
@@ -39,16 +40,16 @@ export interface GovernMemoryOptions {
    * `pressure` reading, the governor trusts it right after each compaction.
    * @default true
    */
-  readonly collect?: boolean;
+  readonly collect?: boolean | undefined;
   /**
    * Reads the pressure ratio. Defaults to {@link memoryStatus}'s `pressure`; pass your own
    * for a custom signal (a cgroup file, an orchestrator's figure) or to simulate pressure in tests.
    */
-  readonly pressure?: () => number;
+  readonly pressure?: (() => number) | undefined;
   /** Overrides the container limit of the default pressure reading. */
-  readonly containerLimit?: number;
+  readonly containerLimit?: number | undefined;
   /** A name for the registry. */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 /** What one {@link MemoryGovernor.check} did. */
@@ -71,7 +72,11 @@ export interface MemoryGovernorStats {
   readonly lastPressure: number;
   /** `compact()` calls that threw (each reported as a `LEAKPROOF_COMPACT_FAILED` warning). */
   readonly compactErrors: number;
-  /** Timer checks whose pressure reading threw (each reported as `LEAKPROOF_PRESSURE_READ_FAILED`). */
+  /**
+   * Pressure readings that threw during a timer check, or returned something that is not a
+   * finite number (`undefined`, `NaN`, an object) in any check; each is reported as
+   * `LEAKPROOF_PRESSURE_READ_FAILED`, and nothing is compacted on it.
+   */
   readonly readErrors: number;
 }
 
@@ -146,8 +151,31 @@ class Governor implements MemoryGovernor {
     }
   }
 
+  /** Reads the pressure; a reading that is not a finite number is a read error, not a pressure. */
+  #read(): number | undefined {
+    const value: unknown = this.#o.pressure();
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    this.#readErrors++;
+    emitLeakproofWarning(
+      'Memory governor: the pressure reading is not a finite number; nothing was compacted',
+      'LEAKPROOF_PRESSURE_READ_FAILED',
+      `pressure() returned ${describeValue(value)}`,
+    );
+    return undefined;
+  }
+
   check(): GovernCheck {
-    const before = this.#o.pressure();
+    const reading = this.#read();
+    if (reading === undefined) {
+      return {
+        pressureBefore: Number.NaN,
+        pressureAfter: Number.NaN,
+        compactions: 0,
+        freedEntries: 0,
+        freedBytes: 0,
+      };
+    }
+    const before = reading;
     this.#lastPressure = before;
     const result = {
       pressureBefore: before,
@@ -174,13 +202,16 @@ class Governor implements MemoryGovernor {
           this.#compactOne(info, fraction, result);
           if (!this.#o.reread) break outer;
           if (this.#o.collect) gc();
-          pressure = this.#o.pressure();
+          const next = this.#read();
+          // A failed re-reading stops the check: compacting further would be blind.
+          if (next === undefined) break outer;
+          pressure = next;
           if (pressure < this.#o.target) break outer;
         }
         if (fraction >= 1) break;
         fraction = Math.min(1, fraction * 2);
       }
-      result.pressureAfter = this.#o.reread ? pressure : this.#o.pressure();
+      result.pressureAfter = this.#o.reread ? pressure : (this.#read() ?? pressure);
       this.#lastPressure = result.pressureAfter;
     } finally {
       this.#running = false;
@@ -261,30 +292,43 @@ class Governor implements MemoryGovernor {
  * ```
  */
 export function governMemory(options?: GovernMemoryOptions): MemoryGovernor {
-  const opts = validateOptions<GovernMemoryOptions>(options);
-  const high = validateNumber(opts.high ?? 0.85, 'high', 0, Number.MAX_VALUE);
-  const target = validateNumber(opts.target ?? Math.min(0.7, high * 0.8), 'target', 0, Number.MAX_VALUE);
-  if (target >= high) throw outOfRange('target', `a number below \`high\` (${high})`, target);
-  const step = validateNumber(opts.step ?? 0.25, 'step', 0, 1);
-  if (step === 0) throw outOfRange('step', 'a number above 0 and at most 1', step);
+  const opts = validateOptions<GovernMemoryOptions>(
+    options,
+    'options',
+    ['high', 'target', 'intervalMs', 'step', 'collect', 'pressure', 'containerLimit', 'name'],
+    { owner: 'governMemory', hints: { interval: 'intervalMs', low: 'target' } },
+  );
+  // `undefined` is the default; anything else, `null` included, is validated.
+  const high =
+    opts.high === undefined ? 0.85 : validateNumber(opts.high, 'options.high', 0, Number.MAX_VALUE);
+  const target =
+    opts.target === undefined
+      ? Math.min(0.7, high * 0.8)
+      : validateNumber(opts.target, 'options.target', 0, Number.MAX_VALUE);
+  if (target >= high) throw outOfRange('options.target', `a number below \`options.high\` (${high})`, target);
+  const step = opts.step === undefined ? 0.25 : validateNumber(opts.step, 'options.step', 0, 1);
+  if (step === 0) throw outOfRange('options.step', 'a number above 0 and at most 1', step);
   const containerLimit =
     opts.containerLimit === undefined
       ? undefined
-      : validateNumber(opts.containerLimit, 'containerLimit', 0, Number.MAX_VALUE);
+      : validateNumber(opts.containerLimit, 'options.containerLimit', 0, Number.MAX_VALUE);
   const pressure =
     opts.pressure === undefined
       ? () => currentPressure(containerLimit)
-      : validateFunction<() => number>(opts.pressure, 'pressure');
-  const collect = validateBoolean(opts.collect ?? true, 'collect');
+      : validateFunction<() => number>(opts.pressure, 'options.pressure');
+  const collect = opts.collect === undefined ? true : validateBoolean(opts.collect, 'options.collect');
   const config: GovernorConfig = {
     high,
     target,
-    intervalMs: validateDuration(opts.intervalMs ?? 1000, 'intervalMs', { min: 1 }),
+    intervalMs:
+      opts.intervalMs === undefined
+        ? 1000
+        : validateDuration(opts.intervalMs, 'options.intervalMs', { min: 1 }),
     step,
     collect,
     reread: collect || opts.pressure !== undefined,
     pressure,
   };
-  const name = opts.name === undefined ? undefined : validateString(opts.name, 'name');
+  const name = opts.name === undefined ? undefined : validateString(opts.name, 'options.name');
   return new Governor(config, name);
 }

@@ -1,6 +1,15 @@
 export { type AssertNoLeakOptions, assertNoLeak } from './assert-no-leak.js';
 export { countLive } from './count-live.js';
 export { type ExpectCollectedOptions, expectCollected } from './expect-collected.js';
+export {
+  type FindLeaksOptions,
+  findLeaks,
+  type LeakReport,
+  type LeakSite,
+} from './find-leaks/find-leaks.js';
+export type { ProfiledSite } from './find-leaks/profile-window.js';
+export type { RetainerPath, RetainerStep } from './find-leaks/retainers.js';
+export type { StackFrame } from './find-leaks/sites.js';
 export { gc } from './gc.js';
 export {
   type GovernCheck,
@@ -18,6 +27,12 @@ export {
   measureGrowth,
   type Operation,
 } from './measure-growth.js';
+export {
+  type MemoryProfileHandler,
+  type MemoryProfileHandlerOptions,
+  type MemoryProfileReport,
+  memoryProfileHandler,
+} from './memory-profile-handler.js';
 export {
   type MemoryStatus,
   type MemoryStatusOptions,

@@ -1,6 +1,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 import {
+  invalidArgType,
   outOfRange,
   validateFunction,
   validateInteger,
@@ -21,14 +22,14 @@ export interface MeasureGrowthOptions {
    * collection and reads memory. More samples make the slope steadier.
    * @default 10
    */
-  readonly samples?: number;
+  readonly samples?: number | undefined;
   /**
    * Operations between two samples. A leak shows as `bytesPerOp × opsPerSample` bytes per
    * sample, which must clear the noise of a post-GC heap reading (a few KB): raise it to
    * see smaller leaks, lower it for slow operations.
    * @default 10000
    */
-  readonly opsPerSample?: number;
+  readonly opsPerSample?: number | undefined;
   /**
    * Warm-up samples run first and dropped: the first batches compile code, grow
    * inline caches and fill lazily sized tables, which looks like growth but is not. When
@@ -36,15 +37,15 @@ export interface MeasureGrowthOptions {
    * again are run; `warmupOps` reports how many operations the warm-up took.
    * @default 4
    */
-  readonly warmup?: number;
+  readonly warmup?: number | undefined;
   /**
    * What counts as memory: the V8 heap alone, or the heap plus memory held outside it
    * (`Buffer`s, `ArrayBuffer`s). Either way the code spaces (compiled code) are left out.
    * @default 'heap+external'
    */
-  readonly memory?: MemorySource;
+  readonly memory?: MemorySource | undefined;
   /** Significance level of the trend test. @default 0.05 */
-  readonly alpha?: number;
+  readonly alpha?: number | undefined;
 }
 
 /** The figures {@link measureGrowth} reports. */
@@ -81,15 +82,41 @@ export interface ResolvedMeasureOptions {
   readonly alpha: number;
 }
 
+/** @internal The options measureGrowth knows; assertNoLeak adds its own. */
+export const MEASURE_OPTIONS = ['samples', 'opsPerSample', 'warmup', 'memory', 'alpha'];
+
 /** @internal Validates measurement options; shared by measureGrowth and assertNoLeak. */
 export function resolveMeasureOptions(options: MeasureGrowthOptions): ResolvedMeasureOptions {
-  const alpha = validateNumber(options.alpha ?? 0.05, 'alpha', 0, 1);
-  if (alpha === 0 || alpha === 1) throw outOfRange('alpha', 'a number between 0 and 1, exclusive', alpha);
+  // `undefined` is the default; anything else, `null` included, is validated.
+  const alpha = options.alpha === undefined ? 0.05 : validateNumber(options.alpha, 'options.alpha', 0, 1);
+  if (alpha === 0 || alpha === 1) {
+    throw outOfRange('options.alpha', 'a number between 0 and 1, exclusive', alpha);
+  }
   return {
-    samples: validateInteger(options.samples ?? 10, 'samples', { min: 3, max: 10_000 }),
-    opsPerSample: validateInteger(options.opsPerSample ?? 10_000, 'opsPerSample', { min: 1, max: 1e9 }),
-    warmup: validateInteger(options.warmup ?? 4, 'warmup', { min: 0, max: 10_000 }),
-    memory: validateOneOf(options.memory ?? 'heap+external', 'memory', ['heap', 'heap+external'] as const),
+    samples:
+      options.samples === undefined
+        ? 10
+        : validateInteger(options.samples, 'options.samples', { min: 3, max: 10_000 }),
+    opsPerSample:
+      options.opsPerSample === undefined
+        ? 10_000
+        : validateInteger(options.opsPerSample, 'options.opsPerSample', { min: 1, max: 1e9 }),
+    warmup:
+      options.warmup === undefined
+        ? 4
+        : validateInteger(options.warmup, 'options.warmup', { min: 0, max: 10_000 }),
+    memory:
+      options.memory === undefined
+        ? 'heap+external'
+        : validateOneOf(
+            typeof options.memory === 'string'
+              ? options.memory
+              : (() => {
+                  throw invalidArgType('options.memory', "'heap' or 'heap+external'", options.memory);
+                })(),
+            'options.memory',
+            ['heap', 'heap+external'] as const,
+          ),
     alpha,
   };
 }
@@ -194,5 +221,10 @@ export async function measureGrowth(
   options?: MeasureGrowthOptions,
 ): Promise<GrowthMeasurement> {
   validateFunction(fn, 'fn');
-  return runMeasurement(fn, resolveMeasureOptions(validateOptions<MeasureGrowthOptions>(options)));
+  return runMeasurement(
+    fn,
+    resolveMeasureOptions(
+      validateOptions<MeasureGrowthOptions>(options, 'options', MEASURE_OPTIONS, { owner: 'measureGrowth' }),
+    ),
+  );
 }

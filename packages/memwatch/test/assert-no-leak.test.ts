@@ -39,6 +39,45 @@ describe('assertNoLeak', () => {
     expect(leak.snapshotPath).toBeUndefined();
   });
 
+  it('names the allocation sites of the leak in the error, unless told not to', async () => {
+    const leaky = leakyHandler();
+    const error = (await assertNoLeak(leaky, { opsPerSample: 2000 }).catch(
+      (e: unknown) => e,
+    )) as LeakDetectedError;
+    expect(error.code).toBe('ERR_LEAK_DETECTED');
+    expect(error.sites.length).toBeGreaterThan(0);
+    const top = error.sites[0]!;
+    // The operation allocates the entries itself: its frame is in the top site's stack.
+    expect(top.stack.some((f) => f.url.endsWith('assert-no-leak.test.ts'))).toBe(true);
+    expect(top.bytesPerOp).toBeGreaterThan(20);
+    expect(error.message).toContain('Allocated at:');
+    expect(error.message).toContain(top.location);
+
+    const quick = (await assertNoLeak(leakyHandler(), { opsPerSample: 2000, sites: false }).catch(
+      (e: unknown) => e,
+    )) as LeakDetectedError;
+    expect(quick.code).toBe('ERR_LEAK_DETECTED');
+    expect(quick.sites).toEqual([]);
+    expect(quick.message).not.toContain('Allocated at:');
+  });
+
+  it('takes undefined options as their defaults and rejects null with ERR_INVALID_ARG_TYPE', async () => {
+    let calls = 0;
+    const fn = (): void => void calls++;
+    for (const key of ['maxBytesPerOp', 'minGrowthBytes', 'heapSnapshot', 'sites', 'samples']) {
+      await expect(assertNoLeak(fn, { [key]: null } as never)).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARG_TYPE',
+      });
+    }
+    expect(calls).toBe(0);
+    await assertNoLeak(fn, {
+      maxBytesPerOp: undefined,
+      sites: undefined,
+      heapSnapshot: undefined,
+      opsPerSample: 100,
+    });
+  });
+
   it('passes on the fixed function and resolves with the measurement', async () => {
     const m = await assertNoLeak(fixedHandler());
     expect(m.bytesPerOp).toBeLessThan(0.5);

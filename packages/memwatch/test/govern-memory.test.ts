@@ -193,6 +193,66 @@ describe('governMemory', () => {
     }
   });
 
+  it('counts a pressure reading that is not a finite number as a read error and compacts nothing', async () => {
+    const cache = new FakeCache('kept', 100, 1000);
+    fakeCaches(cache);
+    const warned: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => void warned.push(w.code ?? '');
+    process.on('warning', onWarning);
+    try {
+      for (const reading of [undefined, Number.NaN, {}, Number.POSITIVE_INFINITY, '0.9']) {
+        using governor = governMemory({ high: 0.5, target: 0.2, pressure: () => reading as never });
+        const result = governor.check();
+        expect(result.compactions).toBe(0);
+        expect(governor.stats()).toMatchObject({ readErrors: 1, activations: 0, compactions: 0 });
+      }
+      expect(cache.size).toBe(100);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warned.filter((c) => c === 'LEAKPROOF_PRESSURE_READ_FAILED')).toHaveLength(5);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('stops compacting when a re-reading after a compaction is not a finite number', () => {
+    const big = new FakeCache('big', 100, 1000);
+    const small = new FakeCache('small', 100, 10);
+    fakeCaches(big, small);
+    let reads = 0;
+    const pressure = (): number => (reads++ === 0 ? 0.9 : Number.NaN);
+    const onWarning = (): void => {};
+    process.on('warning', onWarning);
+    try {
+      using governor = governMemory({ high: 0.5, target: 0.2, collect: false, pressure });
+      expect(governor.check().compactions).toBe(1);
+      expect(small.size).toBe(100);
+      expect(governor.stats().readErrors).toBe(1);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('takes undefined options as their defaults and rejects null', () => {
+    governMemory({ high: undefined, target: undefined, step: undefined, name: undefined }).dispose();
+    for (const key of [
+      'high',
+      'target',
+      'step',
+      'intervalMs',
+      'collect',
+      'pressure',
+      'containerLimit',
+      'name',
+    ]) {
+      expect(() => governMemory({ [key]: null } as never)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_INVALID_ARG_TYPE',
+          message: expect.stringContaining(`options.${key}`),
+        }),
+      );
+    }
+  });
+
   it('rejects bad options', () => {
     expect(() => governMemory({ high: 0.5, target: 0.6 })).toThrow(
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),

@@ -97,7 +97,7 @@ describe('measureGrowth validation', () => {
     await expect(measureGrowth('nope' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(measureGrowth(fn, { samples: 2 })).rejects.toMatchObject({
       code: 'ERR_OUT_OF_RANGE',
-      message: 'Expected `samples` to be an integer from 3 to 10000, got `2` (number)',
+      message: 'Expected `options.samples` to be an integer from 3 to 10000, got `2` (number)',
     });
     await expect(measureGrowth(fn, { opsPerSample: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     await expect(measureGrowth(fn, { warmup: -1 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
@@ -107,6 +107,25 @@ describe('measureGrowth validation', () => {
     });
     await expect(measureGrowth(fn, 5 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     expect(calls).toBe(0);
+  });
+
+  it('takes undefined options as their defaults and rejects null with ERR_INVALID_ARG_TYPE', async () => {
+    let calls = 0;
+    const fn = (): void => void calls++;
+    for (const key of ['samples', 'opsPerSample', 'warmup', 'memory', 'alpha']) {
+      await expect(measureGrowth(fn, { [key]: null } as never)).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringContaining(`options.${key}`),
+      });
+    }
+    expect(calls).toBe(0);
+    const m = await measureGrowth(fn, {
+      samples: undefined,
+      opsPerSample: 10,
+      warmup: undefined,
+      memory: undefined,
+    });
+    expect(m.samples).toHaveLength(10);
   });
 
   it('surfaces an error thrown by the operation', async () => {

@@ -1,0 +1,329 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { getHeapSnapshot } from 'node:v8';
+import { gc } from '../gc.js';
+import { HeapGraph, type RawHeapSnapshot, type TraceFrame } from './heap-snapshot.js';
+import type { InspectorSession } from './inspector.js';
+import { generatedPosition, type StackFrame } from './sites.js';
+import { originalPosition } from './source-maps.js';
+
+/** One holder on the way from a GC root to a leaked object. */
+export interface RetainerStep {
+  /** What holds the next step: `Map`, `Array`, `closure getProduct (src/app.ts:12:3)`, `(global)`... */
+  readonly holder: string;
+  /** How: a property name (`.sessions`), a closure variable (`sessions`), an index, or an internal slot. */
+  readonly edge: string;
+  /** The kind of edge, as V8 names it: `property`, `context`, `element`, `internal`, `hidden`. */
+  readonly edgeType: string;
+}
+
+/** The shortest path from a GC root to one object allocated at a site. */
+export interface RetainerPath {
+  /** The object, as the snapshot names it (`Object`, `Array`, `(string)`...). */
+  readonly object: string;
+  /** Holders from the object outward: `steps[0]` holds the object, the last one is held by a root. */
+  readonly steps: readonly RetainerStep[];
+  /** One line: `Object ← Map "cache" in closure of getProduct (src/app.ts:12:3) ← …`. */
+  readonly text: string;
+}
+
+interface SiteLike {
+  readonly stack: readonly StackFrame[];
+}
+
+/** How many frames of the allocation stack must agree to take an object for the site's. */
+const MATCH_DEPTH = 3;
+
+function sameFrame(site: StackFrame, trace: TraceFrame): boolean {
+  const at = generatedPosition(site);
+  return (
+    at.line === trace.line &&
+    at.column === trace.column &&
+    site.functionName.replace(/^\((anonymous|top level)\)$/, '') === trace.name
+  );
+}
+
+function matches(site: readonly StackFrame[], trace: readonly TraceFrame[]): boolean {
+  // Allocation tracking records JS frames only; drop the site's built-in ones.
+  const js = site.filter((f) => f.url !== '');
+  if (js.length === 0) return false;
+  // The site starts at the innermost user frame; the trace may still have Node's own frames
+  // at its tip (`Buffer.toString` for a string made from a buffer): skip up to a few.
+  for (let offset = 0; offset <= 4 && offset < trace.length; offset++) {
+    if (!sameFrame(js[0]!, trace[offset]!)) continue;
+    const depth = Math.min(MATCH_DEPTH, js.length, trace.length - offset);
+    let all = true;
+    for (let i = 1; i < depth; i++) {
+      if (!sameFrame(js[i]!, trace[offset + i]!)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+/** Which node to show for a site: an object over the string it points to, over V8's internal ones. */
+function rankType(type: string, name: string): number {
+  // V8's own: contexts, "(code deopt data)", "(object elements)" (JS arrays are objects named Array).
+  if (name.startsWith('system / ') || (type === 'array' && name.startsWith('('))) return 1;
+  if (type === 'code' || type === 'hidden') return 1;
+  if (type === 'object' || type === 'closure' || type === 'array' || type === 'regexp') return 3;
+  return type.endsWith('string') ? 2 : 1;
+}
+
+async function takeTrackedSnapshot(
+  session: InspectorSession,
+  run: (count: number) => Promise<void>,
+  ops: number,
+): Promise<RawHeapSnapshot> {
+  await session.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+  try {
+    await run(ops);
+    await nextMacrotask();
+    gc();
+    gc();
+    // Written while tracking is on, the snapshot carries every object's allocation stack.
+    // v8.getHeapSnapshot() streams it several times faster than the protocol's chunks.
+    const chunks: string[] = [];
+    const stream = getHeapSnapshot();
+    stream.setEncoding('utf8');
+    for await (const chunk of stream) chunks.push(chunk as string);
+    return JSON.parse(chunks.join('')) as RawHeapSnapshot;
+  } finally {
+    // Disabling stops the tracking without the snapshot that stopTrackingHeapObjects takes.
+    await session.post('HeapProfiler.disable');
+    await session.post('HeapProfiler.enable');
+  }
+}
+
+/**
+ * @internal Runs `ops` more operations with allocation tracking on, takes a heap snapshot,
+ * and for each site finds the newest object allocated there (same innermost frames) and the
+ * shortest path from a GC root to it.
+ */
+export async function findRetainers(
+  session: InspectorSession,
+  sites: readonly SiteLike[],
+  context: {
+    run: (count: number) => Promise<void>;
+    ops: number;
+    scripts: ReadonlyMap<string, string>;
+    /** The script of the function that calls the operation: a path is cut where it enters it. */
+    runnerUrl: string | undefined;
+  },
+): Promise<(RetainerPath | undefined)[]> {
+  const graph = new HeapGraph(await takeTrackedSnapshot(session, context.run, context.ops));
+  const { parent, depth, via } = graph.shortestPaths();
+  // Every reachable object allocated at each site, by type rank (objects before strings).
+  const candidates: { node: number; rank: number }[][] = sites.map(() => []);
+  const matched = new Map<readonly TraceFrame[], number[]>();
+  for (let node = 1; node < graph.nodeCount; node++) {
+    if (parent[node] === -1) continue;
+    const trace = graph.allocationStack(node);
+    if (trace === undefined) continue;
+    let which = matched.get(trace);
+    if (which === undefined) {
+      which = [];
+      for (let i = 0; i < sites.length; i++) if (matches(sites[i]!.stack, trace)) which.push(i);
+      matched.set(trace, which);
+    }
+    for (const i of which) candidates[i]!.push({ node, rank: rankType(graph.type(node), graph.name(node)) });
+  }
+  return candidates.map((found) => {
+    const node = representative(graph, parent, depth, via, found);
+    return node === undefined
+      ? undefined
+      : describePath(graph, parent, via, node, context.scripts, context.runnerUrl);
+  });
+}
+
+/** Holders right above an object, indices dropped: objects kept by the same structure share it. */
+function holderSignature(
+  graph: HeapGraph,
+  parent: Int32Array,
+  via: readonly { type: string; name: string }[],
+  node: number,
+): string {
+  const parts: string[] = [];
+  let n = node;
+  for (let k = 0; k < 6 && n > 0; k++) {
+    const edge = via[n]!;
+    parts.push(
+      `${graph.name(parent[n]!)}:${edge.type === 'element' || edge.type === 'hidden' ? '#' : edge.name}`,
+    );
+    n = parent[n]!;
+  }
+  return parts.join('<');
+}
+
+/**
+ * The object to show for a site: among those of the best type, one held the way most of
+ * them are held — what keeps the leaked objects holds the many, while a few of the same
+ * site's objects may be held elsewhere (a pool's idle list beside its leaked borrowings) —
+ * and of those, the one nearest a root.
+ */
+function representative(
+  graph: HeapGraph,
+  parent: Int32Array,
+  depth: Uint32Array,
+  via: readonly { type: string; name: string }[],
+  found: readonly { node: number; rank: number }[],
+): number | undefined {
+  if (found.length === 0) return undefined;
+  const best = Math.max(...found.map((f) => f.rank));
+  const pool = found.filter((f) => f.rank === best);
+  // A sample is enough to find the majority; walking every path of a large leak is not needed.
+  const step = Math.max(1, Math.floor(pool.length / 2000));
+  const groups = new Map<string, number[]>();
+  for (let k = 0; k < pool.length; k += step) {
+    const node = pool[k]!.node;
+    const signature = holderSignature(graph, parent, via, node);
+    let group = groups.get(signature);
+    if (group === undefined) groups.set(signature, (group = []));
+    group.push(node);
+  }
+  let largest: number[] = [];
+  for (const group of groups.values()) if (group.length > largest.length) largest = group;
+  let nearest = largest[0];
+  for (const node of largest) if (depth[node]! < depth[nearest!]!) nearest = node;
+  return nearest;
+}
+
+function scriptPath(scripts: ReadonlyMap<string, string>, id: number): string {
+  const url = scripts.get(String(id));
+  return url === undefined ? `script ${id}` : displayPath(url);
+}
+
+function displayPath(url: string): string {
+  if (!url.startsWith('file://')) return url;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return url;
+  }
+}
+
+function nodeLabel(graph: HeapGraph, node: number, scripts: ReadonlyMap<string, string>): string {
+  const type = graph.type(node);
+  const name = graph.name(node);
+  if (type === 'closure') {
+    const where = graph.location(node);
+    const fn = name === '' ? '(anonymous)' : name;
+    if (where === undefined) return `closure ${fn}`;
+    // Mapped to the source when Node has the script's source map (TypeScript through a loader).
+    const url = scripts.get(String(where.scriptId));
+    const original = url === undefined ? undefined : originalPosition(url, where.line - 1, where.column - 1);
+    return original === undefined
+      ? `closure ${fn} (${scriptPath(scripts, where.scriptId)}:${where.line}:${where.column})`
+      : `closure ${fn} (${displayPath(original.url)}:${original.line + 1}:${original.column + 1})`;
+  }
+  if (type === 'string' || type === 'concatenated string' || type === 'sliced string') return '(string)';
+  if (type === 'array') return name === '' ? '(array)' : `(${name})`;
+  if (type === 'synthetic') return name;
+  return name === '' ? `(${type})` : name;
+}
+
+/** Whether a scope's holders lead to a module record within a few steps (an ES module's top level). */
+function ownedByModule(graph: HeapGraph, parent: Int32Array, start: number): boolean {
+  let node = start;
+  for (let k = 0; k < 4 && node > 0; k++) {
+    if (/ModuleWrap|SourceTextModule/.test(graph.name(node))) return true;
+    node = parent[node]!;
+  }
+  return false;
+}
+
+function describePath(
+  graph: HeapGraph,
+  parent: Int32Array,
+  via: readonly { type: string; name: string }[],
+  target: number,
+  scripts: ReadonlyMap<string, string>,
+  runnerUrl: string | undefined,
+): RetainerPath {
+  const steps: RetainerStep[] = [];
+  let node = target;
+  // Walk up to the root; `via[n]` is the edge from parent[n] to n.
+  for (;;) {
+    const holder = parent[node]!;
+    const edge = via[node]!;
+    if (holder === 0) break;
+    let label = nodeLabel(graph, holder, scripts);
+    if (edge.type === 'context' && graph.name(holder) === 'system / Context') {
+      // A closure variable: name the closure that owns the context.
+      const owner = parent[holder]!;
+      label =
+        owner > 0 && graph.type(owner) === 'closure'
+          ? `closure of ${nodeLabel(graph, owner, scripts).replace(/^closure /, '')}`
+          : ownedByModule(graph, parent, owner)
+            ? 'module scope'
+            : 'a scope';
+    }
+    // Past the operation itself, the path runs through findLeaks' own frames.
+    if (runnerUrl !== undefined && label.includes(`(${runnerUrl}:`)) break;
+    steps.push({ holder: label, edge: edge.name, edgeType: edge.type });
+    node = holder;
+  }
+  return {
+    object: nodeLabel(graph, target, scripts),
+    steps,
+    text: renderPath(nodeLabel(graph, target, scripts), steps),
+  };
+}
+
+const NOISE =
+  /^(system \/ |Node \/ |\(internal array\)|\(object elements\)|\(object properties\)|\(GC roots\)|\(map descriptors\))/;
+
+/** `Object ← Map.table ← "cache" in closure of getProduct (src/app.ts:12:3) ← (Global handles)`. */
+export function renderPath(object: string, steps: readonly RetainerStep[]): string {
+  const parts: string[] = [object];
+  let closureNamed = '';
+  for (const step of steps) {
+    // The closure that owns a scope was just named ("in closure of X"): skip X itself.
+    if (closureNamed !== '' && step.holder === `closure ${closureNamed}`) {
+      closureNamed = '';
+      continue;
+    }
+    closureNamed =
+      step.edgeType === 'context' && step.holder.startsWith('closure of ') ? step.holder.slice(11) : '';
+    if (step.edgeType === 'context') {
+      parts.push(`"${step.edge}" in ${step.holder}`);
+    } else if (step.edgeType === 'property') {
+      parts.push(`${step.holder}.${step.edge}`);
+    } else if (step.edgeType === 'element') {
+      if (!NOISE.test(step.holder)) parts.push(`${step.holder}[${step.edge}]`);
+    } else if (!NOISE.test(step.holder)) {
+      parts.push(step.holder);
+    }
+  }
+  // Collapse repeats ("Map ← Map" through an internal table), then repeated runs (a chain
+  // of closures, a linked list) into one run and a count.
+  return collapseRuns(parts.filter((p, i) => i === 0 || p !== parts[i - 1])).join(' ← ');
+}
+
+/** `a ← b ← a ← b ← a ← b ← c` → `a ← b (×3) ← c`, for runs of one to three parts. */
+function collapseRuns(parts: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < parts.length) {
+    let collapsed = false;
+    for (let len = 1; len <= 3 && !collapsed; len++) {
+      let repeats = 1;
+      while (
+        i + (repeats + 1) * len <= parts.length &&
+        parts.slice(i, i + len).every((p, k) => p === parts[i + repeats * len + k])
+      ) {
+        repeats++;
+      }
+      if (repeats > 1) {
+        out.push(...parts.slice(i, i + len - 1), `${parts[i + len - 1]} (×${repeats})`);
+        i += repeats * len;
+        collapsed = true;
+      }
+    }
+    if (!collapsed) out.push(parts[i++]!);
+  }
+  return out;
+}
