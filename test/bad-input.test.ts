@@ -34,6 +34,7 @@ const ACCEPTS_ANYTHING: Record<string, string> = {
   estimateSize: 'estimates the size of any value',
   defaultSizeOf: 'estimates the size of any value',
   getDefaultListenerLimit: 'takes no argument',
+  gc: 'takes no argument: it forces a full collection',
   DisposableStack: 'the TC39 constructor takes no argument',
   AsyncDisposableStack: 'the TC39 constructor takes no argument',
   SuppressedError: 'an error class',
