@@ -22,6 +22,7 @@ const ENTRY_POINTS = [
 const ACCEPTS_ANYTHING: Record<string, string> = {
   describeValue: 'describes any value',
   isLeakproofError: 'a type guard over any value',
+  isSource: 'a type guard over any value',
   defineErrors: 'returns its argument: a typing aid',
   captureStack: 'takes an optional label of any kind',
   isStackCaptureEnabled: 'takes no argument',
@@ -33,6 +34,7 @@ const ACCEPTS_ANYTHING: Record<string, string> = {
   estimateSize: 'estimates the size of any value',
   defaultSizeOf: 'estimates the size of any value',
   getDefaultListenerLimit: 'takes no argument',
+  gc: 'takes no argument: it forces a full collection',
   DisposableStack: 'the TC39 constructor takes no argument',
   AsyncDisposableStack: 'the TC39 constructor takes no argument',
   SuppressedError: 'an error class',

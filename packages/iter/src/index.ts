@@ -1,20 +1,25 @@
-export { buffer } from './buffer.js';
-export { type ChunkOptions, chunk } from './chunk.js';
-export { drop } from './drop.js';
-export { LimitExceededError } from './errors.js';
-export { filter } from './filter.js';
-export { type FlatMapOptions, flatMap } from './flat-map.js';
-export { type ForEachOptions, forEach } from './for-each.js';
-export { from } from './from.js';
-export { map } from './map.js';
-export { type MapConcurrentOptions, mapConcurrent, type WorkContext } from './map-concurrent.js';
-export { type MergeOptions, merge } from './merge.js';
-export { type FetchPage, type Page, type PageRequest, type PaginateOptions, paginate } from './paginate.js';
+export { type ForEachOptions, forEach } from './consumers/for-each.js';
+export { reduce } from './consumers/reduce.js';
+export { type ToArrayOptions, toArray } from './consumers/to-array.js';
+export { type ToReadableOptions, toReadable } from './consumers/to-readable.js';
 export { pipe } from './pipe.js';
-export { reduce } from './reduce.js';
 export { type ItemOf, isSource, type Source } from './source.js';
-export type { Stage, StageOptions, StageStats } from './stage.js';
-export { take } from './take.js';
-export { tap } from './tap.js';
-export { type ToArrayOptions, toArray } from './to-array.js';
-export { type ToReadableOptions, toReadable } from './to-readable.js';
+export type { Stage, StageOptions, StageStats, WorkContext } from './stage.js';
+export { buffer } from './stages/buffer.js';
+export { type ChunkOptions, chunk } from './stages/chunk.js';
+export { drop } from './stages/drop.js';
+export { filter } from './stages/filter.js';
+export { type FlatMapOptions, flatMap } from './stages/flat-map.js';
+export { from } from './stages/from.js';
+export { map } from './stages/map.js';
+export { type MapConcurrentOptions, mapConcurrent } from './stages/map-concurrent.js';
+export { type MergeOptions, merge } from './stages/merge.js';
+export {
+  type FetchPage,
+  type Page,
+  type PageRequest,
+  type PaginateOptions,
+  paginate,
+} from './stages/paginate.js';
+export { take } from './stages/take.js';
+export { tap } from './stages/tap.js';

@@ -81,14 +81,23 @@ describe('chunk', () => {
   });
 
   test('maxWaitMs: a batch whose wait expired while nobody asked is handed out at once', async () => {
-    const p = probe(range(10), { delayMs: 0, before: (i) => (i === 1 ? sleep(40) : undefined) });
-    const stage = chunk(p.source, { size: 5, maxWaitMs: 10 });
-    expect(await stage.next()).toEqual({ done: false, value: [0] });
-    await sleep(80); // item 1 arrives, its own wait expires, nobody is asking
-    const second = await stage.next();
-    expect(second.value).toEqual([1]);
-    await stage.return(undefined);
-    expect(p.closed()).toBe(1);
+    vi.useFakeTimers();
+    try {
+      const gate = deferred();
+      const p = probe(range(10), { before: (i) => (i === 1 ? gate.promise : undefined) });
+      const stage = chunk(p.source, { size: 5, maxWaitMs: 10 });
+      const first = stage.next();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(await first).toEqual({ done: false, value: [0] });
+      gate.resolve(); // item 1 arrives while nobody is asking: a batch of one, its wait armed
+      await vi.advanceTimersByTimeAsync(10); // ...and expired
+      expect(p.pulled()).toBe(2);
+      expect(await stage.next()).toEqual({ done: false, value: [1] });
+      await stage.return(undefined);
+      expect(p.closed()).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('no timer is left armed after close', async () => {
@@ -101,6 +110,29 @@ describe('chunk', () => {
     expect(await pending).toEqual({ done: true, value: undefined });
     const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     expect(after).toBeLessThan(before);
+  });
+
+  test('the flush timer keeps the process alive only while a next() waits for it', async () => {
+    // Timers that hold the event loop open; unref'd ones are not listed.
+    const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = refTimers();
+    const gate = deferred();
+    async function* source() {
+      yield 'ab';
+      yield 'cd'; // over maxBytes: 'ab' goes out, 'cd' starts a batch with its flush armed
+      await gate.promise;
+    }
+    const stage = chunk(source(), { size: 10, maxBytes: 3, maxWaitMs: 60_000 });
+    expect((await stage.next()).value).toEqual(['ab']);
+    expect(stage.stats().buffered).toBe(1);
+    expect(refTimers()).toBe(before); // armed, nobody waiting
+    const next = stage.next();
+    expect(refTimers()).toBe(before + 1); // a next() waits on it
+    const closing = stage.return(undefined);
+    expect(refTimers()).toBe(before); // closing clears it at once
+    gate.resolve(); // the source's pending read ends, so its return() can run
+    await closing;
+    await expect(next).resolves.toEqual({ done: true, value: undefined });
   });
 
   test('a synchronous source fills a batch in one go and is closed on early stop', async () => {

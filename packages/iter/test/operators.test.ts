@@ -4,7 +4,6 @@ import {
   filter,
   flatMap,
   forEach,
-  LimitExceededError,
   map,
   merge,
   reduce,
@@ -277,8 +276,11 @@ describe('forEach, reduce, toArray', () => {
     expect(await toArray(range(3), { max: 3 })).toEqual([0, 1, 2]);
     const p = probe(range(100));
     const error = await toArray(p.source, { max: 10 }).catch((e) => e);
-    expect(error).toBeInstanceOf(LimitExceededError);
+    expect(error).toBeInstanceOf(RangeError);
     expect(error).toMatchObject({ code: 'ERR_OUT_OF_RANGE', limit: 10 });
+    expect(error.message).toBe(
+      'Expected `items in the source` to be at most 10 (`options.max`), got `11` (number)',
+    );
     expect(p.pulled()).toBe(11);
     expect(p.closed()).toBe(1);
   });

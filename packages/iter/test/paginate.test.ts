@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { LimitExceededError, paginate, take, toArray } from '@leakproof/iter';
+import { paginate, take, toArray } from '@leakproof/iter';
 import { describe, expect, test } from 'vitest';
 import { range } from './helpers.js';
 
@@ -50,8 +50,9 @@ describe('paginate', () => {
     const error = await toArray(paginate(t.fetchPage, { limit: 10, maxPages: 3 }), { max: 1000 }).catch(
       (e) => e,
     );
-    expect(error).toBeInstanceOf(LimitExceededError);
+    expect(error).toBeInstanceOf(RangeError);
     expect(error).toMatchObject({ code: 'ERR_OUT_OF_RANGE', limit: 3 });
+    expect(error.message).toBe('Expected `pages` to be at most 3 (`options.maxPages`), got `4` (number)');
     expect(t.calls).toHaveLength(3);
     // exactly maxPages pages is fine
     expect(

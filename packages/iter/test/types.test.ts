@@ -86,6 +86,25 @@ describe('types', () => {
     expectTypeOf(chunk(rows, 1).stats()).toMatchTypeOf<Readonly<Record<string, number>>>();
   });
 
+  test('every optional option takes `T | undefined` (exactOptionalPropertyTypes), not only a missing key', () => {
+    const n = undefined as number | undefined;
+    const b = undefined as boolean | undefined;
+    const signal = undefined as AbortSignal | undefined;
+    const name = undefined as string | undefined;
+    // Built, never read: type checking is the test (this file compiles under exactOptionalPropertyTypes).
+    void (() => {
+      chunk(rows, { size: 1, maxBytes: n, maxWaitMs: n, sizeOf: undefined, signal, name });
+      mapConcurrent(rows, (r) => r, { concurrency: 1, ordered: b, signal, name });
+      flatMap(rows, (r) => [r], { concurrency: n, signal, name });
+      merge([rows], { concurrency: n, signal, name });
+      paginate(async () => ({ items: [1], next: null }), { limit: 1, maxPages: n, signal, name });
+      void forEach(rows, () => {}, { concurrency: n, signal, name });
+      void toArray(rows, { max: 1, signal, name });
+      toReadable(rows, { highWaterMark: n, objectMode: b, signal, name });
+      from(rows, { signal, name });
+    });
+  });
+
   test('bounds are required by the types too', () => {
     // @ts-expect-error toArray needs { max }
     void (() => toArray(rows));

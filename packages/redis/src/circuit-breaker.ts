@@ -1,13 +1,6 @@
-import {
-  publish,
-  type Registration,
-  registerPrimitive,
-  validateDuration,
-  validateOptions,
-  validatePositiveInteger,
-  validateString,
-} from '@leakproof/core';
+import { publish, type Registration, registerPrimitive } from '@leakproof/core';
 import { breakerChannel } from './channels.js';
+import { parseBreakerOptions } from './options.js';
 
 /** The state of a {@link CircuitBreaker}. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -15,13 +8,13 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 /** Options of {@link CircuitBreaker}. */
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the breaker. @default 5 */
-  readonly failureThreshold?: number;
+  readonly failureThreshold?: number | undefined;
   /** How long an open breaker rejects calls before letting one probe through (ms). @default 1000 */
-  readonly cooldownMs?: number;
+  readonly cooldownMs?: number | undefined;
   /** Name in stats, the registry and diagnostics events. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** Clock in ms; tests inject a fake one. @default performance.now */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 /** Figures of a {@link CircuitBreaker}. `state`: 0 closed, 1 open, 2 half-open. */
@@ -67,17 +60,11 @@ export class CircuitBreaker {
   #registration: Registration;
 
   constructor(options?: CircuitBreakerOptions) {
-    const opts = validateOptions<CircuitBreakerOptions>(options);
-    this.failureThreshold =
-      opts.failureThreshold === undefined
-        ? 5
-        : validatePositiveInteger(opts.failureThreshold, 'failureThreshold', 1_000_000);
-    this.cooldownMs = opts.cooldownMs === undefined ? 1000 : validateDuration(opts.cooldownMs, 'cooldownMs');
+    const opts = parseBreakerOptions(options);
+    this.failureThreshold = opts.failureThreshold;
+    this.cooldownMs = opts.cooldownMs;
     this.#now = opts.now ?? (() => performance.now());
-    this.#registration = registerPrimitive(this, {
-      kind: 'circuit-breaker',
-      name: opts.name === undefined ? undefined : validateString(opts.name, 'name'),
-    });
+    this.#registration = registerPrimitive(this, { kind: 'circuit-breaker', name: opts.name });
     this.name = this.#registration.name;
   }
 

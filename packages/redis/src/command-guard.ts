@@ -1,7 +1,7 @@
 // Internal: every Redis command the package sends goes through one guard, which gives it
 // a deadline, a bound on how many may be pending, a readiness check (so nothing is handed
 // to an offline queue) and the circuit breaker.
-import { TimeoutError } from '@leakproof/core';
+import { createError } from '@leakproof/core';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { RedisUnavailableError } from './errors.js';
 import type { RedisClient } from './redis-client.js';
@@ -22,6 +22,8 @@ export class CommandGuard {
   rejected = 0;
 
   #everReady = false;
+  /** The last connection error (ECONNREFUSED, ...) since the client was last ready. */
+  #connectionError: Error | undefined;
   #deadlines: Deadline[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -33,25 +35,59 @@ export class CommandGuard {
     readonly timeoutMs: number,
     readonly maxPending: number,
     readonly what: string,
-  ) {}
+  ) {
+    // Remembered so that failures say what happened (`cause`), and so that calls fail fast
+    // once the connection is known to be refused instead of each waiting for its deadline.
+    client.on('error', (error: Error) => {
+      if (client.status !== 'ready') this.#connectionError = error;
+    });
+    client.on('ready', () => {
+      this.#connectionError = undefined;
+    });
+  }
+
+  #unreachable(status: string): RedisUnavailableError {
+    const cause = this.#connectionError;
+    this.failures++;
+    const error =
+      cause === undefined
+        ? new RedisUnavailableError(this.what, `the connection is not ready (status \`${status}\`)`)
+        : new RedisUnavailableError(this.what, `Redis is not reachable: ${cause.message}`, { cause });
+    this.breaker.failure(error);
+    return error;
+  }
 
   /** Resolves on the client's first `ready`; one listener however many calls wait. */
   #firstReady(): Promise<void> {
     if (this.#ready !== undefined) return this.#ready;
     const client = this.client;
     this.#ready = new Promise<void>((resolve, reject) => {
-      const onReady = (): void => {
+      const off = (): void => {
+        client.off('ready', onReady);
         client.off('end', onEnd);
+        client.off('error', onError);
+      };
+      const onReady = (): void => {
+        off();
         this.#everReady = true;
         resolve();
       };
       const onEnd = (): void => {
-        client.off('ready', onReady);
+        off();
         this.#ready = undefined;
         reject(new Error('the connection was closed before it became ready'));
       };
+      // A refused connection (ECONNREFUSED, ...) fails the waiting calls at once, with the
+      // error as their cause, instead of each waiting for its deadline.
+      const onError = (error: Error): void => {
+        if (client.status === 'ready') return;
+        off();
+        this.#ready = undefined;
+        reject(error);
+      };
       client.once('ready', onReady);
       client.once('end', onEnd);
+      client.on('error', onError);
     });
     // A lazy client connects on its first command; since we hold the command back, connect it.
     if (client.status === 'wait') client.connect().catch(() => {});
@@ -63,14 +99,15 @@ export class CommandGuard {
     if (this.pending >= this.maxPending) {
       this.rejected++;
       return Promise.reject(
-        new RedisUnavailableError(`${this.what}: ${this.pending} commands are already pending (maxPending)`),
+        new RedisUnavailableError(this.what, `${this.pending} commands are already pending (maxPending)`),
       );
     }
     if (!this.breaker.allow()) {
       this.rejected++;
       return Promise.reject(
         new RedisUnavailableError(
-          `${this.what}: the circuit breaker is open after ${this.breaker.failureThreshold} consecutive failures`,
+          this.what,
+          `the circuit breaker is open after ${this.breaker.failureThreshold} consecutive failures`,
           { cause: this.breaker.lastError },
         ),
       );
@@ -82,11 +119,13 @@ export class CommandGuard {
       expire: () => {
         this.timeouts++;
         this.failures++;
+        const refused = this.client.status === 'ready' ? undefined : this.#connectionError;
         const error = new RedisUnavailableError(
-          `${this.what}: Redis did not answer within ${this.timeoutMs} ms`,
-          {
-            cause: new TimeoutError(`Redis did not answer within ${this.timeoutMs} ms`, this.timeoutMs),
-          },
+          this.what,
+          refused === undefined
+            ? `Redis did not answer within ${this.timeoutMs} ms`
+            : `Redis did not answer within ${this.timeoutMs} ms: ${refused.message}`,
+          { cause: refused ?? createError('ERR_TIMEOUT', { what: 'Redis', timeoutMs: this.timeoutMs }) },
         );
         this.breaker.failure(error);
         fail(error);
@@ -102,7 +141,7 @@ export class CommandGuard {
         this.breaker.success();
         return Promise.reject(error);
       }
-    } else if (!this.#everReady && FIRST_CONNECT.has(status)) {
+    } else if (!this.#everReady && FIRST_CONNECT.has(status) && this.#connectionError === undefined) {
       // A client still making its first connection: wait for it (within the deadline)
       // rather than fail a service that has just started. Later drops fail fast.
       // A call whose deadline passed meanwhile is never sent: its caller was told it failed.
@@ -112,12 +151,7 @@ export class CommandGuard {
           : op(),
       );
     } else {
-      const error = new RedisUnavailableError(
-        `${this.what}: the connection is not ready (status \`${status}\`)`,
-      );
-      this.failures++;
-      this.breaker.failure(error);
-      return Promise.reject(error);
+      return Promise.reject(this.#unreachable(status));
     }
     this.pending++;
     return new Promise<T>((resolve, reject) => {
@@ -144,7 +178,8 @@ export class CommandGuard {
           }
           this.failures++;
           const error = new RedisUnavailableError(
-            `${this.what}: ${cause instanceof Error ? cause.message : String(cause)}`,
+            this.what,
+            cause instanceof Error ? cause.message : String(cause),
             { cause },
           );
           this.breaker.failure(error);
@@ -163,8 +198,9 @@ export class CommandGuard {
   }
 
   // Deadlines without a timer per call: every call of a guard has the same timeout, so
-  // deadlines arrive in the order calls start. They wait in a FIFO; one unref'd timer is
-  // armed for the oldest. Settled calls leave from the front as soon as they reach it.
+  // deadlines arrive in the order calls start. They wait in a FIFO; one timer is armed for
+  // the oldest. Settled calls leave from the front as soon as they reach it. The timer is
+  // ref'd (a caller awaits it) and cleared as soon as nothing is pending.
   #track(deadline: Deadline): void {
     this.#deadlines.push(deadline);
     if (this.#timer === undefined) this.#arm(this.timeoutMs);
@@ -177,6 +213,10 @@ export class CommandGuard {
     if (this.#head === queue.length) {
       queue.length = 0;
       this.#head = 0;
+      if (this.#timer !== undefined) {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+      }
     } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
       this.#deadlines = queue.slice(this.#head);
       this.#head = 0;
@@ -185,7 +225,6 @@ export class CommandGuard {
 
   #arm(ms: number): void {
     this.#timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(ms)));
-    this.#timer.unref();
   }
 
   #expire(): void {

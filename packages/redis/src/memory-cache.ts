@@ -1,33 +1,27 @@
 import { BoundedMap } from '@leakproof/cache';
-import {
-  DisposedError,
-  invalidArgType,
-  type Registration,
-  registerPrimitive,
-  validateObject,
-  validatePositiveInteger,
-} from '@leakproof/core';
+import { DisposedError, invalidArgType, type Registration, registerPrimitive } from '@leakproof/core';
 import { hitChannel, missChannel } from './channels.js';
-import { MAX_REDIS_VALUE_BYTES } from './redis-cache.js';
-import { jsonSerializer, type Serializer } from './serializer.js';
+import type { InvalidationListener, InvalidationPort, InvalidationSubscription } from './invalidation.js';
+import { parseMemoryCacheOptions } from './options.js';
+import type { Serializer } from './serializer.js';
 import type { CacheTier, TierSetOptions } from './tier.js';
-import { callTtl, validateKey, validateTtl } from './validate.js';
-import { encodeValue, validateSerializer } from './value-codec.js';
+import { callTtl, validateKey } from './validate.js';
+import { encodeValue } from './value-codec.js';
 
 /** Options of {@link MemoryCache}. At least one of `max` and `maxBytes` is required. */
 export interface MemoryCacheOptions<V> {
   /** Most entries held (least recently used evicted first). */
-  readonly max?: number;
+  readonly max?: number | undefined;
   /** Most bytes of serialized text held. */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Time to live of every entry in ms (required, as for {@link RedisCache}). */
   readonly ttl: number;
   /** Largest serialized value accepted, in bytes. @default 1048576 (1 MiB) */
-  readonly maxValueBytes?: number;
+  readonly maxValueBytes?: number | undefined;
   /** How values become text and back. @default {@link jsonSerializer} */
-  readonly serializer?: Serializer<V>;
+  readonly serializer?: Serializer<V> | undefined;
   /** Name in stats, the registry and diagnostics events. */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 /** Figures of a {@link MemoryCache}. */
@@ -64,35 +58,49 @@ export class MemoryCache<V> implements CacheTier<V> {
   readonly #map: BoundedMap<string, string>;
   readonly #serializer: Serializer<V>;
   readonly #registration: Registration;
+  readonly #listeners = new Set<InvalidationListener>();
+  readonly #port: InvalidationPort = {
+    subscribe: (listener: InvalidationListener): InvalidationSubscription => {
+      this.#listeners.add(listener);
+      listener.state(true);
+      let closed = false;
+      return {
+        get up() {
+          return !closed;
+        },
+        close: async () => {
+          closed = true;
+          this.#listeners.delete(listener);
+        },
+      };
+    },
+  };
   #closed = false;
 
   constructor(options: MemoryCacheOptions<V>) {
-    validateObject(options, 'options');
-    this.ttl = validateTtl(options.ttl);
-    this.maxValueBytes =
-      options.maxValueBytes === undefined
-        ? 1024 * 1024
-        : validatePositiveInteger(options.maxValueBytes, 'maxValueBytes', MAX_REDIS_VALUE_BYTES);
-    this.#serializer =
-      options.serializer === undefined
-        ? (jsonSerializer as Serializer<V>)
-        : validateSerializer<V>(options.serializer);
-    if (options.name !== undefined && typeof options.name !== 'string') {
-      throw invalidArgType('name', 'a string', options.name);
-    }
+    const o = parseMemoryCacheOptions<V>(options);
+    this.ttl = o.ttl;
+    this.maxValueBytes = o.maxValueBytes;
+    this.#serializer = o.serializer;
     this.#map = new BoundedMap<string, string>({
-      max: options.max,
-      maxBytes: options.maxBytes,
+      max: o.max,
+      maxBytes: o.maxBytes,
       ttl: Math.min(this.ttl, 2 ** 31 - 1),
-      ...(options.maxBytes === undefined ? {} : { sizeOf: (text: string) => Math.max(1, text.length * 2) }),
+      ...(o.maxBytes === undefined ? {} : { sizeOf: (text: string) => Math.max(1, text.length * 2) }),
       // Registered on its own too (kind `cache`), so the memory governor can compact it.
-      name: `${options.name ?? 'memory-cache'}:map`,
+      name: `${o.name ?? 'memory-cache'}:map`,
     });
-    this.#registration = registerPrimitive(this, {
-      kind: 'memory-cache',
-      name: options.name,
-    });
+    this.#registration = registerPrimitive(this, { kind: 'memory-cache', name: o.name });
     this.name = this.#registration.name;
+  }
+
+  /**
+   * The invalidation port: this tier's own writes, deletes and clears, reported to every
+   * listener at once and always up. Lets a `TieredCache` over a `MemoryCache` behave as it
+   * does over Redis (several in one process stand in for several processes in tests).
+   */
+  get invalidations(): InvalidationPort {
+    return this.#port;
   }
 
   /** The stored value (a fresh copy), or `undefined` on a miss. */
@@ -122,13 +130,16 @@ export class MemoryCache<V> implements CacheTier<V> {
     const text = encodeValue(value, this.#serializer, this.maxValueBytes);
     this.#assertOpen();
     this.#map.set(key, text, { ttl: Math.min(ttl, 2 ** 31 - 1) });
+    this.#notify([key]);
   }
 
   /** Removes `key`; resolves `true` when it was there. */
   async delete(key: string): Promise<boolean> {
     validateKey(key);
     this.#assertOpen();
-    return this.#map.delete(key);
+    const removed = this.#map.delete(key);
+    this.#notify([key]);
+    return removed;
   }
 
   /** The values of `keys` in order, `undefined` for misses. */
@@ -145,6 +156,9 @@ export class MemoryCache<V> implements CacheTier<V> {
   /** Stores every entry; every value is checked before any is stored. */
   async setMany(entries: Iterable<readonly [string, V]>, options?: TierSetOptions): Promise<void> {
     const ttl = Math.min(callTtl(options, this.ttl), 2 ** 31 - 1);
+    if (typeof (entries as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
+      throw invalidArgType('entries', 'an iterable of [key, value] pairs', entries);
+    }
     const batch: Array<[string, string]> = [];
     for (const entry of entries) {
       if (!Array.isArray(entry)) throw invalidArgType('entries', 'an iterable of [key, value] pairs', entry);
@@ -152,12 +166,14 @@ export class MemoryCache<V> implements CacheTier<V> {
     }
     this.#assertOpen();
     for (const [k, text] of batch) this.#map.set(k, text, { ttl });
+    if (batch.length > 0) this.#notify(batch.map(([k]) => k));
   }
 
   /** Removes every entry. */
   async clear(): Promise<void> {
     this.#assertOpen();
     this.#map.clear();
+    this.#notify(null);
   }
 
   /** Plain figures from the underlying map. */
@@ -181,6 +197,8 @@ export class MemoryCache<V> implements CacheTier<V> {
     this.#closed = true;
     this.#registration.unregister();
     this.#map.dispose();
+    for (const listener of this.#listeners) listener.state(false);
+    this.#listeners.clear();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -189,6 +207,10 @@ export class MemoryCache<V> implements CacheTier<V> {
 
   get [Symbol.toStringTag](): string {
     return 'MemoryCache';
+  }
+
+  #notify(keys: readonly string[] | null): void {
+    for (const listener of this.#listeners) listener.invalidate(keys);
   }
 
   #assertOpen(): void {

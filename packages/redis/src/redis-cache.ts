@@ -1,17 +1,10 @@
-import {
-  DisposedError,
-  invalidArgType,
-  type Registration,
-  registerPrimitive,
-  validateDuration,
-  validateInteger,
-  validateObject,
-  validatePositiveInteger,
-  validateString,
-} from '@leakproof/core';
+import { DisposedError, invalidArgType, type Registration, registerPrimitive } from '@leakproof/core';
+import type { RedisOptions } from 'ioredis';
 import { hitChannel, missChannel } from './channels.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { CommandGuard } from './command-guard.js';
+import type { InvalidationPort } from './invalidation.js';
+import { parseRedisCacheOptions } from './options.js';
 import {
   closeClient,
   createClient,
@@ -19,15 +12,16 @@ import {
   isRedisClient,
   masters,
   type RedisClient,
+  type RedisConnection,
   type RedisInput,
 } from './redis-client.js';
 import { jsonSerializer, type Serializer } from './serializer.js';
 import type { CacheTier, TierSetOptions } from './tier.js';
-import { callTtl, validateKey, validateNamespace, validateTtl } from './validate.js';
-import { encodeValue, validateSerializer } from './value-codec.js';
+import { TrackingPort } from './tracking.js';
+import { callTtl, validateKey } from './validate.js';
+import { decodeValue, encodeValue } from './value-codec.js';
 
-/** The largest value Redis accepts (512 MiB), and so the ceiling of `maxValueBytes`. */
-export const MAX_REDIS_VALUE_BYTES = 512 * 1024 * 1024;
+export { MAX_REDIS_VALUE_BYTES } from './options.js';
 
 /** Options of {@link RedisCache}. */
 export interface RedisCacheOptions<V> {
@@ -47,19 +41,19 @@ export interface RedisCacheOptions<V> {
   /** Time to live of every entry, in ms (required: Redis never fills with immortal keys). */
   readonly ttl: number;
   /** Largest serialized value accepted, in bytes. @default 1048576 (1 MiB) */
-  readonly maxValueBytes?: number;
+  readonly maxValueBytes?: number | undefined;
   /** How values become text and back. @default {@link jsonSerializer} (prototype-pollution safe) */
-  readonly serializer?: Serializer<V>;
+  readonly serializer?: Serializer<V> | undefined;
   /** Deadline of each command in ms; a call that misses it fails with `ERR_REDIS_UNAVAILABLE`. @default 1000 */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Most commands pending at once; more fail at once with `ERR_REDIS_UNAVAILABLE`. @default 10000 */
-  readonly maxPending?: number;
+  readonly maxPending?: number | undefined;
   /** A breaker (shared or your own) or options for the cache's own. @default `{ failureThreshold: 5, cooldownMs: 1000 }` */
-  readonly breaker?: CircuitBreaker | CircuitBreakerOptions;
+  readonly breaker?: CircuitBreaker | CircuitBreakerOptions | undefined;
   /** Keys per `SCAN`/`UNLINK` batch in `clear()`. @default 250 */
-  readonly scanCount?: number;
+  readonly scanCount?: number | undefined;
   /** Name in stats, the registry and diagnostics events. */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 /** Figures of a {@link RedisCache}. */
@@ -111,79 +105,69 @@ export class RedisCache<V> implements CacheTier<V> {
   readonly #scanCount: number;
   readonly #registration: Registration;
   #closing: Promise<void> | undefined;
+  #tracking: TrackingPort | undefined;
   #hits = 0;
   #misses = 0;
   #sets = 0;
   #deletes = 0;
 
   constructor(options: RedisCacheOptions<V>) {
-    validateObject(options, 'options');
-    const name = options.name === undefined ? undefined : validateString(options.name, 'name');
-    this.namespace = validateNamespace(options.namespace);
-    this.ttl = validateTtl(options.ttl);
-    this.maxValueBytes =
-      options.maxValueBytes === undefined
-        ? 1024 * 1024
-        : validatePositiveInteger(options.maxValueBytes, 'maxValueBytes', MAX_REDIS_VALUE_BYTES);
-    this.timeoutMs =
-      options.timeoutMs === undefined ? 1000 : validateDuration(options.timeoutMs, 'timeoutMs', { min: 1 });
-    const maxPending =
-      options.maxPending === undefined
-        ? 10_000
-        : validatePositiveInteger(options.maxPending, 'maxPending', 1_000_000);
-    this.#scanCount =
-      options.scanCount === undefined
-        ? 250
-        : validateInteger(options.scanCount, 'scanCount', { min: 1, max: 100_000 });
-    this.#serializer =
-      options.serializer === undefined
-        ? (jsonSerializer as Serializer<V>)
-        : validateSerializer<V>(options.serializer);
-    const input = options.redis;
+    // Every option is checked before a connection is opened: a throw leaves nothing open.
+    const o = parseRedisCacheOptions<V>(options);
+    this.namespace = o.namespace;
+    this.ttl = o.ttl;
+    this.maxValueBytes = o.maxValueBytes;
+    this.timeoutMs = o.timeoutMs;
+    this.#scanCount = o.scanCount;
+    this.#serializer = o.serializer;
+    this.#prefix = `${this.namespace}:`;
+    this.#registration = registerPrimitive(this, { kind: 'redis-cache', name: o.name });
+    this.name = this.#registration.name;
+    if (o.breaker instanceof CircuitBreaker) {
+      this.breaker = o.breaker;
+      this.#ownsBreaker = false;
+    } else {
+      this.breaker = new CircuitBreaker({ ...o.breaker, name: o.breaker.name ?? `${this.name}:breaker` });
+      this.#ownsBreaker = true;
+    }
+    const input = o.redis;
     if (isRedisClient(input)) {
       this.#client = input;
       this.#owned = false;
-    } else if (typeof input === 'string' || (typeof input === 'object' && input !== null)) {
-      this.#client = createClient(input);
-      this.#owned = true;
-    } else {
-      throw invalidArgType('redis', 'an ioredis Redis or Cluster, a redis:// URL or ioredis options', input);
-    }
-    // Everything below can no longer throw on bad input, so a created connection is never orphaned.
-    if (options.breaker instanceof CircuitBreaker) {
-      this.breaker = options.breaker;
-      this.#ownsBreaker = false;
     } else {
       try {
-        this.breaker = new CircuitBreaker({
-          ...options.breaker,
-          name: `${name ?? this.namespace}:breaker`,
-        });
+        this.#client = createClient(input as string | RedisOptions);
       } catch (error) {
-        if (this.#owned) this.#client.disconnect();
+        this.#registration.unregister();
+        if (this.#ownsBreaker) this.breaker.dispose();
         throw error;
       }
-      this.#ownsBreaker = true;
+      this.#owned = true;
+      // A connection we own must never crash the process with an unhandled 'error' event.
+      this.#client.on('error', () => {});
     }
-    this.#prefix = `${this.namespace}:`;
-    this.#registration = registerPrimitive(this, {
-      kind: 'redis-cache',
-      name: name,
-    });
-    this.name = this.#registration.name;
     this.#guard = new CommandGuard(
       this.#client,
       this.breaker,
       this.timeoutMs,
-      maxPending,
+      o.maxPending,
       `RedisCache ${this.name}`,
     );
-    // A connection we own must never crash the process with an unhandled 'error' event.
-    if (this.#owned) this.#client.on('error', () => {});
+  }
+
+  /**
+   * The invalidation port: every change to a key of the namespace, by anyone (another
+   * process, \`redis-cli\`, a Lua script, expiry, eviction, \`FLUSHDB\`), through Redis'
+   * \`CLIENT TRACKING\` (BCAST on \`<namespace>:\`, one connection per master, opened on the
+   * first subscription and closed with the last). \`TieredCache\` listens to it.
+   */
+  get invalidations(): InvalidationPort {
+    this.#tracking ??= new TrackingPort(this.#client, this.#prefix, this.name);
+    return this.#tracking;
   }
 
   /** The ioredis client the cache talks through (the caller's, or the one it created). */
-  get client(): RedisClient {
+  get client(): RedisConnection {
     return this.#client;
   }
 
@@ -209,7 +193,7 @@ export class RedisCache<V> implements CacheTier<V> {
     }
     this.#hits++;
     if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'l2', key });
-    return this.#serializer.deserialize(text);
+    return decodeValue(text, this.#serializer, this.maxValueBytes, key);
   }
 
   /** Whether `key` is stored. */
@@ -262,7 +246,7 @@ export class RedisCache<V> implements CacheTier<V> {
         out[i] = undefined;
       } else {
         this.#hits++;
-        out[i] = this.#serializer.deserialize(text);
+        out[i] = decodeValue(text, this.#serializer, this.maxValueBytes, keys[i]!);
       }
     }
     return out;
@@ -274,6 +258,9 @@ export class RedisCache<V> implements CacheTier<V> {
    */
   async setMany(entries: Iterable<readonly [string, V]>, options?: TierSetOptions): Promise<void> {
     const ttl = callTtl(options, this.ttl);
+    if (typeof (entries as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
+      throw invalidArgType('entries', 'an iterable of [key, value] pairs', entries);
+    }
     const batch: Array<[string, string]> = [];
     for (const entry of entries) {
       if (!Array.isArray(entry)) throw invalidArgType('entries', 'an iterable of [key, value] pairs', entry);
@@ -346,6 +333,7 @@ export class RedisCache<V> implements CacheTier<V> {
     this.#registration.unregister();
     if (this.#ownsBreaker) this.breaker.dispose();
     this.#guard.release();
+    this.#tracking?.close();
     this.#closing = this.#owned ? closeClient(this.#client) : Promise.resolve();
     return this.#closing;
   }

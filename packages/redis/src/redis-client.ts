@@ -2,14 +2,29 @@
 // connections it owns. ioredis is an optional peer dependency, loaded only when a
 // connection has to be created from a URL or options.
 import { createRequire } from 'node:module';
-import { LeakproofError } from '@leakproof/core';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { missingPeer } from './errors.js';
 
-/** An ioredis client: a single `Redis` connection or a `Cluster`. */
+/** An ioredis client: a single `Redis` connection or a `Cluster` (internal: the public types never name ioredis). */
 export type RedisClient = Redis | Cluster;
 
-/** What `redis` options accept: a client (the caller's, never closed by us), a URL, or ioredis options. */
-export type RedisInput = RedisClient | string | RedisOptions;
+/**
+ * An ioredis `Redis` or `Cluster`, as the public types describe it: structurally, so that
+ * the package's declarations compile in a project without ioredis installed. Your ioredis
+ * 5 or 6 client satisfies it.
+ */
+export interface RedisConnection {
+  readonly status: string;
+  readonly isCluster: boolean;
+  duplicate(...args: never[]): unknown;
+  quit(...args: never[]): Promise<unknown>;
+}
+
+/**
+ * What `redis` options accept: your client (never closed by the cache), a `redis://` URL,
+ * or ioredis options (an object) for a connection the cache creates and closes.
+ */
+export type RedisInput = RedisConnection | string | object;
 
 type IoredisModule = typeof import('ioredis');
 
@@ -21,11 +36,7 @@ function loadIoredis(): IoredisModule {
     // Resolved from this package (the CJS build shims import.meta.url), never from a global `require`.
     ioredis = createRequire(import.meta.url)('ioredis') as IoredisModule;
   } catch (error) {
-    throw new LeakproofError(
-      'ERR_MISSING_PEER_DEPENDENCY',
-      '@leakproof/redis needs ioredis to create a connection: install it (npm install ioredis) or pass your own client as `redis`',
-      { cause: error },
-    );
+    throw missingPeer(error);
   }
   return ioredis;
 }
@@ -86,9 +97,9 @@ export async function closeClient(client: RedisClient, timeoutMs = 1000): Promis
     const ended = new Promise<void>((resolve) => client.once('end', (onEnd = resolve)));
     await Promise.race([
       client.quit().then(() => ended),
+      // Ref'd: close() awaits it; cleared below as soon as either side settles.
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);
-        timer.unref();
       }),
     ]);
   } catch {

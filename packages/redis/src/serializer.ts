@@ -1,4 +1,4 @@
-import { invalidArgValue } from '@leakproof/core';
+import { invalidArgType, invalidArgValue } from '@leakproof/core';
 
 /**
  * Turns values into the text stored in Redis and back. Pass your own to
@@ -41,6 +41,7 @@ function safeReviver(this: unknown, key: string, value: unknown): unknown {
  * ```
  */
 export function safeJsonParse(text: string): unknown {
+  if (typeof text !== 'string') throw invalidArgType('text', 'a string', text);
   return SUSPICIOUS.test(text) ? JSON.parse(text, safeReviver) : JSON.parse(text);
 }
 

@@ -1,7 +1,9 @@
+import type { InvalidationPort } from './invalidation.js';
+
 /** Per-call options of a tier write. */
 export interface TierSetOptions {
   /** Time to live of this entry in ms, overriding the tier's `ttl`. */
-  readonly ttl?: number;
+  readonly ttl?: number | undefined;
 }
 
 /**
@@ -16,6 +18,8 @@ export interface CacheTier<V> extends AsyncDisposable {
   readonly name: string;
   /** Default time to live of entries, in ms. */
   readonly ttl: number;
+  /** Tells a cache in front of the tier when entries change behind its back (optional). */
+  readonly invalidations?: InvalidationPort | undefined;
   /** The stored value, or `undefined` on a miss. */
   get(key: string): Promise<V | undefined>;
   /** Whether the key is stored and not expired. */

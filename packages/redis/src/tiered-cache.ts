@@ -1,43 +1,22 @@
-import { BoundedMap, type BoundedMapOptions } from '@leakproof/cache';
+import type { BoundedMap, BoundedMapOptions } from '@leakproof/cache';
+import { BoundedMap as BoundedMapClass } from '@leakproof/cache';
 import {
-  AbortError,
   abortError,
   DisposedError,
   invalidArgType,
-  invalidArgValue,
   isLeakproofError,
-  onAbort,
   type Registration,
   registerPrimitive,
   validateAbortSignal,
-  validateDuration,
   validateFunction,
-  validateObject,
-  validateOneOf,
-  validateString,
 } from '@leakproof/core';
-import type { Redis } from 'ioredis';
 import { hitChannel, missChannel } from './channels.js';
-import { CommandGuard } from './command-guard.js';
-import { InvalidationBus } from './invalidation-bus.js';
-import { RedisCache } from './redis-cache.js';
-import { isCluster, isRedisClient } from './redis-client.js';
+import { invalidReturnValue } from './errors.js';
+import type { InvalidationSubscription } from './invalidation.js';
+import { parseTieredCacheOptions } from './options.js';
 import type { CacheTier } from './tier.js';
+import { Flights } from './tiered-flights.js';
 import { callTtl, validateKey } from './validate.js';
-
-/** How a {@link TieredCache} learns about writes made by other processes. */
-export interface TieredBusOptions {
-  /**
-   * Your own connection to subscribe on, dedicated to this cache (a connection in
-   * subscriber mode can run nothing else). It is not closed by the cache. Must be a single
-   * `Redis` connection; on a Cluster, `sharded: 'auto'` then means classic pub/sub (pass
-   * `sharded: true` only if it is connected to the master owning `<namespace>:__invalidate`). @default a connection the cache creates (`duplicate()` of l2's
-   * client, or on a Cluster a connection to the master owning the channel)
-   */
-  readonly subscriber?: Redis;
-  /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE). `'auto'`: on a Cluster of Redis >= 7. @default 'auto' */
-  readonly sharded?: boolean | 'auto';
-}
 
 /** Options of {@link TieredCache}. */
 export interface TieredCacheOptions<V> {
@@ -49,32 +28,33 @@ export interface TieredCacheOptions<V> {
   /** The shared tier, usually a {@link RedisCache}. Not closed by the cache. */
   readonly l2: CacheTier<V>;
   /**
-   * Invalidation across processes. Omitted: on when `l2` is a {@link RedisCache}, with a
-   * subscriber the cache creates. An object: with your options. `false`: off (each
-   * process's L1 then serves what it holds until `l1MaxTtl`, even after other processes wrote).
+   * Listen to `l2.invalidations` (Redis' `CLIENT TRACKING` for a {@link RedisCache}) so that
+   * any change to a key, by anyone, drops it from L1. `false`: do not (each process's L1
+   * then serves what it holds until `l1MaxTtl`, whoever writes meanwhile).
+   * @default true when `l2` provides invalidations
    */
-  readonly bus?: TieredBusOptions | false;
+  readonly invalidation?: boolean | undefined;
   /**
    * Hard maximum time an entry lives in L1, in ms, whatever TTL it was written with.
-   * Bounds how stale a process can be if an invalidation is ever lost. @default 60000
+   * @default 60000
    */
-  readonly l1MaxTtl?: number;
+  readonly l1MaxTtl?: number | undefined;
   /** Name in stats, the registry and diagnostics events. */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 /** Options of {@link TieredCache.getOrLoad}. */
 export interface TieredLoadOptions {
   /** TTL of the loaded entry in L2 (L1 keeps it at most `l1MaxTtl`). @default l2's ttl */
-  readonly ttl?: number;
+  readonly ttl?: number | undefined;
   /** Aborting rejects this caller only; the load's own signal aborts once every caller has gone. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link TieredCache.set}. */
 export interface TieredSetOptions {
   /** TTL in L2 (L1 keeps it at most `l1MaxTtl`). @default l2's ttl */
-  readonly ttl?: number;
+  readonly ttl?: number | undefined;
 }
 
 /** Figures of a {@link TieredCache}. */
@@ -86,32 +66,27 @@ export type TieredCacheStats = {
   readonly loadErrors: number;
   /** L2 calls that failed (reads then fell back to the loader). */
   readonly l2Errors: number;
-  readonly invalidationsSent: number;
+  /** Invalidation messages received from l2 (each may name several keys). */
   readonly invalidationsReceived: number;
-  /** Times L1 was flushed because the subscription dropped. */
+  /** Times L1 was flushed because invalidations may have been missed. */
   readonly l1Flushes: number;
-  /** 1 while L1 is in use (the bus is up, or there is no bus), 0 while reads bypass it. */
+  /** 1 while L1 is in use (invalidations are received, or not asked for), 0 while reads bypass it. */
   readonly l1Active: number;
   readonly l1Size: number;
   readonly inflight: number;
 };
 
-interface Flight<V> {
-  readonly promise: Promise<V>;
-  readonly controller: AbortController;
-  waiters: number;
-}
-
 /**
- * A two-tier cache: a bounded in-process L1 (`BoundedMap`) in front of a shared L2 (Redis),
- * with cross-process invalidation. Reads go L1 → L2 → loader, with one load per key per
- * process at a time. Writes and deletes go to L2 and publish the key (only the key, and
- * this instance's id) so every other process drops its L1 copy.
+ * A two-tier cache: a bounded in-process L1 (`BoundedMap`) in front of a shared L2 (Redis).
+ * Reads go L1 → L2 → loader, with one load per key per process at a time.
  *
- * Staleness is bounded by design: while the subscription is down, L1 is flushed and
- * bypassed (reads go to L2) until it is back, so invalidations missed meanwhile can never
- * serve stale data; a value read from L2 is not put in L1 if an invalidation for its key
- * arrived while it was being read; and every L1 entry expires after `l1MaxTtl` at most.
+ * Coherence: L1 listens to the tier's invalidations (for a {@link RedisCache}, Redis' own
+ * `CLIENT TRACKING`), so any change to a key — by this or any other process, `redis-cli`,
+ * a Lua script, expiry, eviction, `FLUSHDB` — drops it from every process's L1. While
+ * invalidations may be missed (a tracking connection lost, a failover), L1 is flushed and
+ * bypassed (reads go to L2) until they are received again; a value read from L2 is not put
+ * in L1 if its key was invalidated, or tracking changed state, while it was being read; and
+ * every L1 entry expires after `l1MaxTtl` at most.
  *
  * L1 holds the objects themselves: every reader in the process gets the same object, so
  * treat cached values as immutable.
@@ -121,7 +96,7 @@ interface Flight<V> {
  * await using l2 = new RedisCache<Product>({ redis: process.env.REDIS_URL!, namespace: 'products', ttl: 300_000 });
  * await using products = new TieredCache<Product>({ l1: { max: 10_000 }, l2 });
  * const p = await products.getOrLoad(id, (id, { signal }) => db.product(id, { signal }));
- * await products.set(id, updated); // other processes drop their L1 copy of `id`
+ * await products.set(id, updated); // every process drops its L1 copy of `id`
  * ```
  */
 export class TieredCache<V> {
@@ -133,11 +108,10 @@ export class TieredCache<V> {
   readonly l2: CacheTier<V>;
   readonly #l1: BoundedMap<string, V>;
   readonly #ownsL1: boolean;
-  readonly #bus: InvalidationBus | undefined;
-  readonly #busGuard: CommandGuard | undefined;
+  readonly #subscription: InvalidationSubscription | undefined;
   readonly #registration: Registration;
-  readonly #flights = new Map<string, Flight<V>>();
-  // Keys with L2 reads in flight, and those invalidated while one was: such reads do not fill L1.
+  readonly #flights = new Flights<V>();
+  // Keys with L2 calls in flight, and those invalidated while one was: such calls do not fill L1.
   readonly #reading = new Map<string, number>();
   readonly #dirty = new Set<string>();
   #epoch = 0;
@@ -150,82 +124,38 @@ export class TieredCache<V> {
   #loadErrors = 0;
   #l2Errors = 0;
   #l1Flushes = 0;
+  #received = 0;
 
   constructor(options: TieredCacheOptions<V>) {
-    validateObject(options, 'options');
-    const l2 = validateObject<CacheTier<V>>(options.l2, 'l2');
-    if (typeof l2.get !== 'function' || typeof l2.set !== 'function' || typeof l2.delete !== 'function') {
-      throw invalidArgType('l2', 'a cache tier (RedisCache or MemoryCache)', l2);
-    }
-    this.l2 = l2;
-    this.l1MaxTtl =
-      options.l1MaxTtl === undefined ? 60_000 : validateDuration(options.l1MaxTtl, 'l1MaxTtl', { min: 1 });
-    const name = options.name === undefined ? undefined : validateString(options.name, 'name');
-    const busOption = options.bus;
-    let busOptions: TieredBusOptions | undefined;
-    if (busOption === false) busOptions = undefined;
-    else if (busOption === undefined) busOptions = l2 instanceof RedisCache ? {} : undefined;
-    else {
-      busOptions = validateObject<TieredBusOptions>(busOption, 'bus');
-      if (!(l2 instanceof RedisCache))
-        throw invalidArgValue('bus', '`false` when `l2` is not a RedisCache', busOption);
-      if (
-        busOptions.subscriber !== undefined &&
-        (!isRedisClient(busOptions.subscriber) || isCluster(busOptions.subscriber))
-      ) {
-        throw invalidArgType('bus.subscriber', 'an ioredis Redis connection', busOptions.subscriber);
-      }
-      if (busOptions.sharded !== undefined)
-        validateOneOf(busOptions.sharded, 'bus.sharded', [true, false, 'auto']);
-    }
-    const l1Input = validateObject<BoundedMap<string, V> | BoundedMapOptions<string, V>>(options.l1, 'l1');
-    if (l1Input instanceof BoundedMap) {
-      this.#l1 = l1Input;
+    const o = parseTieredCacheOptions<V>(options);
+    this.l2 = o.l2;
+    this.l1MaxTtl = o.l1MaxTtl;
+    const l1 = o.l1;
+    if (l1 instanceof BoundedMapClass) {
+      this.#l1 = l1;
       this.#ownsL1 = false;
     } else {
-      this.#l1 = new BoundedMap<string, V>({ ...l1Input, name: l1Input.name ?? `${name ?? 'tiered'}:l1` });
+      this.#l1 = new BoundedMapClass<string, V>({ ...l1, name: l1.name ?? `${o.name ?? 'tiered'}:l1` });
       this.#ownsL1 = true;
     }
-    this.#registration = registerPrimitive(this, { kind: 'tiered-cache', name });
+    this.#registration = registerPrimitive(this, { kind: 'tiered-cache', name: o.name });
     this.name = this.#registration.name;
-    this.#l1Active = busOptions === undefined;
-    if (busOptions !== undefined) {
-      const redisL2 = l2 as unknown as RedisCache<V>;
-      this.#busGuard = new CommandGuard(
-        redisL2.client,
-        redisL2.breaker,
-        redisL2.timeoutMs,
-        10_000,
-        `TieredCache ${this.name} bus`,
-      );
-      this.#bus = new InvalidationBus({
-        publisher: redisL2.client,
-        guard: this.#busGuard,
-        channel: `${redisL2.namespace}:__invalidate`,
-        subscriber: busOptions.subscriber,
-        sharded: busOptions.sharded ?? 'auto',
-        name: this.name,
-        handlers: {
-          invalidate: (keys) => this.#invalidated(keys),
-          state: (up) => this.#busState(up),
-        },
-      });
-    }
+    this.#l1Active = o.port === undefined;
+    this.#subscription = o.port?.subscribe({
+      invalidate: (keys) => this.#invalidated(keys),
+      state: (up) => this.#trackingState(up),
+    });
+    if (this.#subscription?.up) this.#l1Active = true;
   }
 
-  /** True while L1 serves reads: the bus is up (or there is no bus). */
+  /** True while L1 serves reads: invalidations are being received (or were not asked for). */
   get l1Active(): boolean {
     return this.#l1Active;
   }
 
-  /** This process's instance id on the bus (`undefined` without a bus). */
-  get instanceId(): string | undefined {
-    return this.#bus?.id;
-  }
-
   /**
    * The value for `key` from L1 only, synchronously; `undefined` when L1 does not have it or
-   * is bypassed (bus down). The fast path for hot keys.
+   * is bypassed (invalidations may be missed). The fast path for hot keys.
    */
   getLocal(key: string): V | undefined {
     if (!this.#l1Active) return undefined;
@@ -272,10 +202,10 @@ export class TieredCache<V> {
   }
 
   /**
-   * The value for `key` from L1, L2, or `loader` (stored in both, and announced so other
-   * processes drop stale copies). Concurrent calls for a key in this process share one
-   * L2 read and one load. When L2 cannot answer, the loader's value is served (and not
-   * kept in L1 unless the bus is up). A rejected load is not cached.
+   * The value for `key` from L1, L2, or `loader` (stored in both). Concurrent calls for a
+   * key in this process share one L2 read and one load. When L2 cannot answer, the
+   * loader's value is served (and not kept in L1). A rejected load is not cached. A loader
+   * that returns `undefined` rejects with `ERR_INVALID_RETURN_VALUE`.
    */
   async getOrLoad(
     key: string,
@@ -291,40 +221,36 @@ export class TieredCache<V> {
     if (signal?.aborted) throw abortError(signal);
     const local = this.getLocal(key);
     if (local !== undefined) return local;
-    let flight = this.#flights.get(key);
-    if (flight === undefined) {
-      const controller = new AbortController();
-      flight = { promise: this.#load(key, loader, ttl, controller.signal), controller, waiters: 0 };
-      const started = flight;
-      this.#flights.set(key, started);
-      const forget = (): void => {
-        if (this.#flights.get(key) === started) this.#flights.delete(key);
-      };
-      started.promise.then(forget, forget);
-    }
-    return this.#wait(key, flight, signal);
+    return this.#flights.join(key, (loadSignal) => this.#load(key, loader, ttl, loadSignal), signal);
   }
 
   /**
-   * Writes `value` to L2 and L1 and tells other processes to drop their copy. Rejects with
-   * `ERR_REDIS_UNAVAILABLE` when L2 cannot take it (L1 then drops the key too).
+   * Writes `value` to L2; every process (this one included) drops its L1 copy through L2's
+   * invalidations, and the next read puts the new value in L1 (without invalidations,
+   * `invalidation: false`, L1 takes it at once). Rejects with `ERR_REDIS_UNAVAILABLE` when L2 cannot take it (L1 then
+   * drops the key too).
    */
   async set(key: string, value: V, options?: TieredSetOptions): Promise<void> {
     validateKey(key);
     const ttl = callTtl(options, this.l2.ttl);
     this.#assertOpen();
     this.#invalidateLocal(key);
-    await this.l2.set(key, value, { ttl }).catch((error: unknown) => {
+    // Guarded like a read: if the key changes again while this write is in flight, the
+    // value written is not kept in L1.
+    const epoch = this.#beginRead(key);
+    try {
+      await this.l2.set(key, value, { ttl });
+    } catch (error) {
+      this.#endRead(key, epoch);
       if (isLeakproofError(error, 'ERR_REDIS_UNAVAILABLE')) this.#l2Errors++;
       throw error;
-    });
-    // A read that started before this write must not put the old value back.
-    this.#invalidateLocal(key);
-    this.#fill(key, value, ttl);
-    await this.#announce([key]);
+    }
+    // With invalidations, the write's own invalidation is on its way and cannot be told
+    // apart from another writer's (Redis merges them): the next read fills L1 instead.
+    if (this.#endRead(key, epoch) && this.#subscription === undefined) this.#fill(key, value, ttl);
   }
 
-  /** Deletes `key` from L2 and L1 and tells other processes; resolves `true` when L2 had it. */
+  /** Deletes `key` from L2 and L1 (and every other process's L1); resolves `true` when L2 had it. */
   async delete(key: string): Promise<boolean> {
     validateKey(key);
     this.#assertOpen();
@@ -334,7 +260,6 @@ export class TieredCache<V> {
       throw error;
     });
     this.#invalidateLocal(key);
-    await this.#announce([key]);
     return removed;
   }
 
@@ -344,7 +269,6 @@ export class TieredCache<V> {
     this.#flushL1(false);
     await this.l2.clear();
     this.#flushL1(false);
-    await this.#announce(null);
   }
 
   /** Plain figures. */
@@ -356,8 +280,7 @@ export class TieredCache<V> {
       loads: this.#loads,
       loadErrors: this.#loadErrors,
       l2Errors: this.#l2Errors,
-      invalidationsSent: this.#bus?.sent ?? 0,
-      invalidationsReceived: this.#bus?.received ?? 0,
+      invalidationsReceived: this.#received,
       l1Flushes: this.#l1Flushes,
       l1Active: this.#l1Active ? 1 : 0,
       l1Size: this.#l1.size,
@@ -366,21 +289,18 @@ export class TieredCache<V> {
   }
 
   /**
-   * Stops the cache: the bus unsubscribes (closing the subscriber it created), loads in
-   * flight are aborted, L1 is disposed (or cleared, when it was yours). `l2` stays open.
-   * Idempotent; later calls reject with `ERR_DISPOSED`.
+   * Stops the cache: stops listening to invalidations, rejects every caller still waiting
+   * on a load with `ERR_DISPOSED` (and aborts the loads), disposes L1 (or clears it, when
+   * it was yours). `l2` stays open. Idempotent; later calls reject with `ERR_DISPOSED`.
    */
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     this.#registration.unregister();
-    const error = new DisposedError(`TieredCache ${this.name}`);
-    for (const flight of this.#flights.values()) flight.controller.abort(error);
-    this.#flights.clear();
+    this.#flights.rejectAll(new DisposedError(`TieredCache ${this.name}`));
     this.#l1Active = false;
     if (this.#ownsL1) this.#l1.dispose();
     else this.#l1.clear();
-    this.#busGuard?.release();
-    this.#closing = this.#bus === undefined ? Promise.resolve() : this.#bus.close();
+    this.#closing = this.#subscription === undefined ? Promise.resolve() : this.#subscription.close();
     return this.#closing;
   }
 
@@ -428,53 +348,29 @@ export class TieredCache<V> {
       }
       if (value === undefined) {
         this.#loadErrors++;
-        throw invalidArgValue('loader result', 'defined (`undefined` cannot be cached)', value);
+        throw invalidReturnValue(
+          'loader',
+          'a value other than undefined (undefined cannot be cached)',
+          value,
+        );
       }
       if (!l2Down && !signal.aborted) {
         try {
           await this.l2.set(key, value, { ttl });
-          await this.#announce([key]);
         } catch {
           this.#l2Errors++;
+          l2Down = true;
         }
       }
       done = true;
-      if (this.#endRead(key, epoch) && !signal.aborted) this.#fill(key, value, ttl);
+      // Stored in L2: with invalidations, as for set(), the next read fills L1.
+      if (this.#endRead(key, epoch) && !l2Down && !signal.aborted && this.#subscription === undefined) {
+        this.#fill(key, value, ttl);
+      }
       return value;
     } finally {
       if (!done) this.#endRead(key, epoch);
     }
-  }
-
-  #wait(key: string, flight: Flight<V>, signal: AbortSignal | undefined): Promise<V> {
-    flight.waiters++;
-    if (signal === undefined) return flight.promise;
-    return new Promise<V>((resolve, reject) => {
-      let left = false;
-      const subscription = onAbort(signal, () => {
-        left = true;
-        reject(new AbortError('The operation was aborted', { cause: signal.reason }));
-        // The last caller gone: abort the load and let the next caller start afresh.
-        if (--flight.waiters === 0) {
-          if (this.#flights.get(key) === flight) this.#flights.delete(key);
-          flight.controller.abort(signal.reason);
-        }
-      });
-      flight.promise.then(
-        (value) => {
-          subscription.dispose();
-          if (!left) resolve(value);
-        },
-        (error: unknown) => {
-          subscription.dispose();
-          if (!left) reject(error);
-        },
-      );
-    });
-  }
-
-  async #announce(keys: readonly string[] | null): Promise<void> {
-    if (this.#bus !== undefined) await this.#bus.publish(keys);
   }
 
   #fill(key: string, value: V, ttl: number): void {
@@ -493,7 +389,7 @@ export class TieredCache<V> {
     return this.#epoch;
   }
 
-  /** Ends an L2 read; true when its result may go into L1. */
+  /** Ends an L2 call; true when its result may go into L1. */
   #endRead(key: string, epoch: number): boolean {
     const left = (this.#reading.get(key) ?? 1) - 1;
     const dirty = this.#dirty.has(key);
@@ -511,20 +407,24 @@ export class TieredCache<V> {
     if (this.#reading.has(key)) this.#dirty.add(key);
   }
 
-  #flushL1(busDown: boolean): void {
+  #flushL1(missed: boolean): void {
     this.#epoch++;
-    if (busDown) this.#l1Flushes++;
+    if (missed) this.#l1Flushes++;
     if (this.#closing === undefined) this.#l1.clear();
   }
 
   #invalidated(keys: readonly string[] | null): void {
     if (this.#closing !== undefined) return;
+    this.#received++;
     if (keys === null) this.#flushL1(false);
     else for (const key of keys) this.#invalidateLocal(key);
   }
 
-  #busState(up: boolean): void {
+  #trackingState(up: boolean): void {
     if (this.#closing !== undefined) return;
+    // Either way, reads that began before the change must not fill L1: they may have read
+    // a value whose invalidation was missed.
+    this.#epoch++;
     if (up) {
       this.#l1Active = true;
       return;

@@ -1,6 +1,7 @@
 // Internal: turning a value into stored text, shared by every tier so they reject the
 // same values with the same errors.
 import { invalidArgType, invalidArgValue, outOfRange, validateObject } from '@leakproof/core';
+import { valueTooLarge } from './errors.js';
 import type { Serializer } from './serializer.js';
 
 /** Serializes `value` and checks the result against `maxValueBytes`. */
@@ -26,4 +27,21 @@ export function validateSerializer<V>(value: unknown): Serializer<V> {
     throw invalidArgType('serializer', 'an object with serialize() and deserialize() methods', s);
   }
   return s;
+}
+
+/**
+ * Turns stored `text` back into a value, refusing text larger than `maxValueBytes` (another
+ * client may have written it): such a value is never returned nor kept anywhere.
+ */
+export function decodeValue<V>(
+  text: string,
+  serializer: Serializer<V>,
+  maxValueBytes: number,
+  key: string,
+): V {
+  if (text.length * 3 > maxValueBytes) {
+    const bytes = text.length > maxValueBytes ? text.length : Buffer.byteLength(text);
+    if (bytes > maxValueBytes) throw valueTooLarge(key, bytes, maxValueBytes);
+  }
+  return serializer.deserialize(text);
 }

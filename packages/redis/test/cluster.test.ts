@@ -1,7 +1,7 @@
 // The same tiers on a real 3-master Redis Cluster started by the global setup.
 import { RedisCache, TieredCache } from '@leakproof/redis';
-import type { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clusterSlot } from '../src/cluster-slot.js';
 import { connectCluster, expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
 import { describeTierConformance } from './setup/tier-conformance.js';
@@ -61,123 +61,159 @@ describe('RedisCache on a Cluster', () => {
   });
 });
 
-describe('TieredCache on a Cluster', () => {
-  for (const sharded of ['auto', false] as const) {
-    it(`propagates invalidations between instances (sharded: ${sharded})`, async () => {
-      const namespace = ns(`cbus-${sharded}`);
-      await using l2 = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
-      await using a = new TieredCache<number>({ l1: { max: 100 }, l2, bus: { sharded } });
-      await using b = new TieredCache<number>({ l1: { max: 100 }, l2, bus: { sharded } });
-      await waitFor(() => a.l1Active && b.l1Active, 'both subscriptions');
-      await a.set('k', 1);
-      await waitFor(() => b.stats().invalidationsReceived === 1, 'b to receive the first invalidation');
-      expect(await b.get('k')).toBe(1);
-      expect(b.getLocal('k')).toBe(1);
-      await a.set('k', 2);
-      await waitFor(() => b.getLocal('k') === undefined, 'b to drop k');
-      expect(await b.get('k')).toBe(2);
-    });
+/** A key of the namespace whose slot lives on `master` (by index in `cluster.nodes('master')`). */
+async function keyOnMaster(namespace: string, master: Redis): Promise<string> {
+  const [host, port] = [master.options.host, master.options.port];
+  const slots = (await cluster.cluster('SLOTS')) as unknown as Array<[number, number, [string, number]]>;
+  for (let i = 0; ; i++) {
+    const slot = clusterSlot(`${namespace}:k${i}`);
+    const range = slots.find(([from, to]) => slot >= from && slot <= to);
+    if (range !== undefined && range[2][0] === host && range[2][1] === port) return `k${i}`;
   }
+}
 
-  it('uses sharded pub/sub on Redis 7 (SSUBSCRIBE on the master owning the channel)', async () => {
-    const namespace = ns('cshard');
-    await using l2 = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
-    await using cache = new TieredCache<number>({ l1: { max: 100 }, l2 });
-    await waitFor(() => cache.l1Active, 'the subscription');
-    const channel = `${namespace}:__invalidate`;
-    const counts = await Promise.all(
-      cluster
-        .nodes('master')
-        .map(async (m) => Number(((await m.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1])),
-    );
-    expect(counts.reduce((x, y) => x + y, 0)).toBe(1);
-  });
+async function trackersOn(node: Redis, namespace: string): Promise<string[]> {
+  const list = (await node.client('LIST')) as string;
+  return list
+    .split('\n')
+    .filter((l) => l.includes(` name=leakproof-tracking:${namespace}:`))
+    .map((l) => /\bid=(\d+)/.exec(l)?.[1])
+    .filter((id): id is string => id !== undefined);
+}
 
-  it('flushes L1 when the cluster subscriber is killed, and resumes', async () => {
-    const namespace = ns('ckill');
-    await using l2 = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
-    await using a = new TieredCache<number>({ l1: { max: 100 }, l2 });
-    await using b = new TieredCache<number>({ l1: { max: 100 }, l2 });
-    await waitFor(() => a.l1Active && b.l1Active, 'both subscriptions');
-    await a.set('k', 1);
-    await waitFor(() => b.stats().invalidationsReceived === 1, 'b to receive the first invalidation');
-    await b.get('k');
-    expect(b.getLocal('k')).toBe(1);
-    const name = `leakproof-bus:${namespace}:__invalidate:${b.instanceId}`;
-    let killed = 0;
-    for (const master of cluster.nodes('master')) {
-      const list = (await master.client('LIST')) as string;
-      const id = /\bid=(\d+)\b[^\n]*/.exec(
-        list.split('\n').find((l) => l.includes(` name=${name} `)) ?? '',
-      )?.[1];
-      if (id !== undefined) killed += Number(await master.client('KILL', 'ID', id));
-    }
-    expect(killed).toBe(1);
-    await waitFor(() => b.stats().l1Flushes === 1, 'b to notice');
-    expect(b.getLocal('k')).toBeUndefined();
-    await a.set('k', 2);
-    expect(await b.get('k')).toBe(2);
-    await waitFor(() => b.l1Active, 'b to resubscribe');
-    await a.set('k', 3);
-    await waitFor(
-      () => b.stats().invalidationsReceived >= 2 && b.getLocal('k') === undefined,
-      'b to receive again',
-    );
-    expect(await b.get('k')).toBe(3);
-  });
+/** Reads `key` until `cache`'s L1 holds it. */
+async function readIntoL1(cache: TieredCache<number>, key: string): Promise<void> {
+  await waitFor(async () => {
+    await cache.get(key);
+    return cache.getLocal(key) !== undefined;
+  }, `L1 to hold ${key}`);
+}
 
-  it('follows the channel when resharding moves its slot to another master', async () => {
-    const namespace = ns('creshard');
-    await using l2 = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
-    await using a = new TieredCache<number>({ l1: { max: 100 }, l2 });
-    await using b = new TieredCache<number>({ l1: { max: 100 }, l2 });
-    await waitFor(() => a.l1Active && b.l1Active, 'both subscriptions');
-    await a.set('k', 1);
-    await waitFor(() => b.stats().invalidationsReceived === 1, 'b to receive the first invalidation');
-    await b.get('k');
-    expect(b.getLocal('k')).toBe(1);
+/** Two instances over their own RedisCaches (so their own trackers), as two processes. */
+async function pair(label: string) {
+  const namespace = ns(label);
+  const l2a = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
+  const l2b = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
+  const a = new TieredCache<number>({ l1: { max: 100 }, l2: l2a });
+  const b = new TieredCache<number>({ l1: { max: 100 }, l2: l2b });
+  await waitFor(() => a.l1Active && b.l1Active, 'both to track every master');
+  return {
+    namespace,
+    a,
+    b,
+    async [Symbol.asyncDispose]() {
+      await a.close();
+      await b.close();
+      await l2a.close();
+      await l2b.close();
+    },
+  };
+}
 
-    const channel = `${namespace}:__invalidate`;
-    const slot = clusterSlot(channel);
+describe('TieredCache on a Cluster', () => {
+  it('tracks every master: a write to a key on any master, by anyone, drops it from every L1', async () => {
+    await using p = await pair('ctrack');
     const masters = cluster.nodes('master');
-    const ids = await Promise.all(masters.map(async (m) => String(await m.cluster('MYID'))));
-    const owners = await Promise.all(
-      masters.map(async (m) =>
-        Number(((await m.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1]),
-      ),
-    );
-    const from = owners.indexOf(2);
-    expect(from).toBeGreaterThanOrEqual(0);
-    const to = (from + 1) % masters.length;
-    const [src, dst] = [masters[from]!, masters[to]!];
-    await dst.cluster('SETSLOT', slot, 'IMPORTING', ids[from]!);
-    await src.cluster('SETSLOT', slot, 'MIGRATING', ids[to]!);
+    for (const master of masters) expect(await trackersOn(master, p.namespace)).toHaveLength(2);
+    for (const master of masters) {
+      const key = await keyOnMaster(p.namespace, master);
+      await p.a.set(key, 1);
+      await readIntoL1(p.b, key);
+      await readIntoL1(p.a, key);
+      await cluster.set(`${p.namespace}:${key}`, '2', 'PX', 30_000); // a raw write
+      await waitFor(
+        () => p.a.getLocal(key) === undefined && p.b.getLocal(key) === undefined,
+        `both to drop ${key}`,
+      );
+      expect(await p.b.get(key)).toBe(2);
+    }
+  });
+
+  it('flushes L1 when a master’s tracking connection is killed, and resumes', async () => {
+    await using p = await pair('ckill');
+    const master = cluster.nodes('master')[1]!;
+    const key = await keyOnMaster(p.namespace, master);
+    await p.a.set(key, 1);
+    await readIntoL1(p.b, key);
+    const ids = await trackersOn(master, p.namespace);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) await master.client('KILL', 'ID', id);
+    await waitFor(() => p.b.stats().l1Flushes >= 1, 'b to notice');
+    expect(p.b.getLocal(key)).toBeUndefined();
+    await p.a.set(key, 2);
+    expect(await p.b.get(key)).toBe(2);
+    await waitFor(() => p.b.l1Active, 'b to track again');
+    await readIntoL1(p.b, key);
+    await p.a.set(key, 3);
+    await waitFor(() => p.b.getLocal(key) === undefined, 'b to receive again');
+    expect(await p.b.get(key)).toBe(3);
+  });
+
+  it('stays coherent when resharding moves a key’s slot to another master', async () => {
+    await using p = await pair('creshard');
+    const masters = cluster.nodes('master');
+    const src = masters[2]!;
+    const dst = masters[1]!;
+    const key = await keyOnMaster(p.namespace, src);
+    await p.a.set(key, 1);
+    await readIntoL1(p.b, key);
+
+    const slot = clusterSlot(`${p.namespace}:${key}`);
+    const [srcId, dstId] = [String(await src.cluster('MYID')), String(await dst.cluster('MYID'))];
+    await dst.cluster('SETSLOT', slot, 'IMPORTING', srcId);
+    await src.cluster('SETSLOT', slot, 'MIGRATING', dstId);
     for (;;) {
       const keys = (await src.cluster('GETKEYSINSLOT', slot, 100)) as string[];
       if (keys.length === 0) break;
       await src.migrate(dst.options.host!, dst.options.port!, '', 0, 5000, 'KEYS', ...keys);
     }
-    for (const m of masters) await m.cluster('SETSLOT', slot, 'NODE', ids[to]!);
+    for (const m of masters) await m.cluster('SETSLOT', slot, 'NODE', dstId);
 
-    // The old master unsubscribed both: L1 flushed, then both subscribe again on the new one.
-    const state = () => JSON.stringify({ a: a.stats(), b: b.stats() });
+    // The key now lives on dst: a write there (following MOVED) reaches both L1s.
+    await readIntoL1(p.b, key);
+    await cluster.set(`${p.namespace}:${key}`, '2', 'PX', 30_000);
     await waitFor(
-      () => b.stats().l1Flushes >= 1,
-      () => `b to notice the unsubscribe (${state()})`,
-      10_000,
+      () => p.a.getLocal(key) === undefined && p.b.getLocal(key) === undefined,
+      'both to drop the key written on its new master',
     );
-    expect(b.getLocal('k')).toBeUndefined();
+    expect(await p.b.get(key)).toBe(2);
+    expect(await p.a.get(key)).toBe(2);
+  });
+
+  it('stays coherent across a failover (CLUSTER FAILOVER on a replica): trackers move to the new master', async () => {
+    await using p = await pair('cfailover');
+    const replicaPort = inject('redisClusterReplicaPort');
+    const replica = new Redis({ host: '127.0.0.1', port: replicaPort });
+    replica.on('error', () => {});
+    const [, masterHost, masterPort] = (await replica.role()) as [string, string, number];
+    const oldMaster = cluster.nodes('master').find((m) => m.options.port === masterPort)!;
+    expect(oldMaster, `the master of the replica (${masterHost}:${masterPort})`).toBeDefined();
+    const key = await keyOnMaster(p.namespace, oldMaster);
+    await p.a.set(key, 1);
+    await readIntoL1(p.b, key);
+    const flushes = p.b.stats().l1Flushes;
+
+    await replica.cluster('FAILOVER');
     await waitFor(
-      async () => {
-        const reply = (await dst.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number];
-        return Number(reply[1]) === 2 && a.l1Active && b.l1Active;
-      },
-      () => `both to subscribe on the new master (${state()})`,
-      10_000,
+      async () => ((await replica.role()) as string[])[0] === 'master',
+      'the replica to take over',
     );
-    await b.get('k');
-    await a.set('k', 2);
-    await waitFor(() => b.getLocal('k') === undefined, 'b to receive invalidations from the new master');
-    expect(await b.get('k')).toBe(2);
+    // The cluster client learns the new topology (MOVED, then a slot refresh) on this write.
+    await cluster.set(`${p.namespace}:${key}`, '2', 'PX', 30_000);
+    await waitFor(
+      () => p.b.getLocal(key) === undefined && p.a.getLocal(key) === undefined,
+      'both to drop the key written on the new master',
+    );
+    expect(await p.b.get(key)).toBe(2);
+    await waitFor(
+      async () => (await trackersOn(replica, p.namespace)).length === 2 && p.a.l1Active && p.b.l1Active,
+      'both to track the new master',
+    );
+    expect(p.b.stats().l1Flushes).toBeGreaterThan(flushes);
+    await readIntoL1(p.b, key);
+    await cluster.set(`${p.namespace}:${key}`, '3', 'PX', 30_000);
+    await waitFor(() => p.b.getLocal(key) === undefined, 'b to drop the key again');
+    expect(await p.b.get(key)).toBe(3);
+    replica.disconnect();
   });
 });

@@ -1,5 +1,5 @@
 // Global setup of the redis project: the root setup (a Redis at REDIS_URL, started
-// privately when none answers) plus a private 3-master Redis Cluster on free ports,
+// privately when none answers) plus a private 3-master Redis Cluster (the first master with a replica) on free ports,
 // whose ports the tests read with `inject('redisClusterPorts')`. At the end, every key
 // the suite left behind is checked for a TTL.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -16,6 +16,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Ports of the private cluster's masters; empty when it could not be started. */
     redisClusterPorts: number[];
+    /** Port of the replica of the first master (for failover tests); 0 without a cluster. */
+    redisClusterReplicaPort: number;
     /** Why the cluster is missing, when it is. */
     redisClusterError: string;
   }
@@ -74,9 +76,10 @@ async function clusterOk(port: number): Promise<boolean> {
   }
 }
 
-async function startCluster(): Promise<number[]> {
-  const started = await Promise.all([startNode(), startNode(), startNode()]);
-  const ports = started.map((n) => n.port);
+async function startCluster(): Promise<{ ports: number[]; replica: number }> {
+  const started = await Promise.all([startNode(), startNode(), startNode(), startNode()]);
+  const ports = started.slice(0, 3).map((n) => n.port);
+  const replica = started[3]!.port;
   await run('redis-cli', [
     '--cluster',
     'create',
@@ -85,12 +88,26 @@ async function startCluster(): Promise<number[]> {
     '0',
     '--cluster-yes',
   ]);
-  for (let i = 0; i < 200; i++) {
-    const states = await Promise.all(ports.map(clusterOk));
-    if (states.every(Boolean)) return ports;
+  // A replica of the first master, for failover tests.
+  const { stdout: masterId } = await run('redis-cli', ['-p', String(ports[0]), 'cluster', 'myid']);
+  await run('redis-cli', [
+    '--cluster',
+    'add-node',
+    `127.0.0.1:${replica}`,
+    `127.0.0.1:${ports[0]}`,
+    '--cluster-slave',
+    '--cluster-master-id',
+    masterId.trim(),
+  ]);
+  for (let i = 0; i < 400; i++) {
+    const states = await Promise.all([...ports, replica].map(clusterOk));
+    const { stdout: info } = await run('redis-cli', ['-p', String(replica), 'info', 'replication']);
+    if (states.every(Boolean) && info.includes('master_link_status:up')) return { ports, replica };
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`the cluster on ports ${ports.join(', ')} did not reach cluster_state:ok`);
+  throw new Error(
+    `the cluster on ports ${ports.join(', ')} (replica ${replica}) did not reach cluster_state:ok`,
+  );
 }
 
 async function stopCluster(): Promise<void> {
@@ -112,6 +129,7 @@ export async function setup(project: TestProject): Promise<void> {
   await setupServices();
   if (!hasRedisServer()) {
     project.provide('redisClusterPorts', []);
+    project.provide('redisClusterReplicaPort', 0);
     project.provide(
       'redisClusterError',
       'redis-server is not on the PATH: install it (apt-get install -y redis-server) to run the cluster tests',
@@ -119,11 +137,14 @@ export async function setup(project: TestProject): Promise<void> {
     return;
   }
   try {
-    project.provide('redisClusterPorts', await startCluster());
+    const { ports, replica } = await startCluster();
+    project.provide('redisClusterPorts', ports);
+    project.provide('redisClusterReplicaPort', replica);
     project.provide('redisClusterError', '');
   } catch (error) {
     await stopCluster();
     project.provide('redisClusterPorts', []);
+    project.provide('redisClusterReplicaPort', 0);
     project.provide('redisClusterError', `the private Redis Cluster did not start: ${String(error)}`);
   }
 }

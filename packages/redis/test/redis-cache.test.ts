@@ -113,7 +113,10 @@ describe('RedisCache options', () => {
   it('requires a ttl: a positive integer of milliseconds', () => {
     const { ttl: _, ...noTtl } = base();
     expect(() => new RedisCache(noTtl as never)).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('`ttl`') }),
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringContaining('options.ttl'),
+      }),
     );
     for (const ttl of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => new RedisCache({ ...base(), ttl })).toThrow(
@@ -130,7 +133,7 @@ describe('RedisCache options', () => {
       expect(() => new RedisCache({ ...base(), namespace }), namespace).toThrow(
         expect.objectContaining({
           code: 'ERR_INVALID_ARG_VALUE',
-          message: expect.stringContaining('`namespace`'),
+          message: expect.stringContaining('options.namespace'),
         }),
       );
     }

@@ -1,5 +1,6 @@
-// Two processes sharing one TieredCache namespace on a private Redis this file may stop:
-// invalidation between processes (with its latency), a killed subscriber, Redis going away.
+// Two processes sharing one TieredCache namespace on a private Redis this file may stop,
+// flush and kill: coherence with writes by anyone (with the propagation delay), expiry,
+// FLUSHDB, a killed tracking connection, Redis stopped, and Redis killed -9 mid-load.
 import { performance } from 'node:perf_hooks';
 import { RedisCache, TieredCache } from '@leakproof/redis';
 import { Redis } from 'ioredis';
@@ -13,11 +14,15 @@ let server: PrivateRedis;
 let child: Child;
 let l2: RedisCache<unknown>;
 let cache: TieredCache<unknown>;
+let raw: Redis;
 const namespace = uniqueNamespace('two-process');
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-type ChildStats = { l1Flushes: number; l1Active: number; invalidationsReceived: number; instanceId: string };
+type ChildStats = { l1Flushes: number; l1Active: number; invalidationsReceived: number; inflight: number };
 
 beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
   server = await startPrivateRedis();
   child = startChild('../fixtures/tiered-process.ts', { REDIS_URL: server.url, NAMESPACE: namespace });
   l2 = new RedisCache({
@@ -28,11 +33,14 @@ beforeAll(async () => {
     breaker: { failureThreshold: 3, cooldownMs: 100 },
   });
   cache = new TieredCache({ l1: { max: 1000 }, l2 });
-  await child.waitForEvent((e) => e.event === 'ready', 'the child cache to subscribe');
-  await waitFor(() => cache.l1Active, 'the parent cache to subscribe');
+  raw = new Redis(server.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  raw.on('error', () => {});
+  await child.waitForEvent((e) => e.event === 'ready', 'the child cache to track');
+  await waitFor(() => cache.l1Active, 'the parent cache to track');
 });
 
 afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
   await child?.request('close').catch(() => {});
   await child?.stop();
   await cache?.close();
@@ -42,91 +50,137 @@ afterAll(async () => {
     await check.quit();
   }
   await l2?.close();
+  raw?.disconnect();
   await server?.stop();
 });
 
+const redisKey = (key: string) => `${namespace}:${key}`;
+
+/** Reads `key` in both processes until both L1s hold `value` (a read racing an invalidation is not kept). */
+async function bothHold(key: string, value: unknown): Promise<void> {
+  await waitFor(
+    async () => {
+      await cache.get(key).catch(() => undefined);
+      await child.request('get', { key }).catch(() => undefined);
+      const [mine, theirs] = [cache.getLocal(key), await child.request('getLocal', { key })];
+      return (
+        JSON.stringify(mine) === JSON.stringify(value) && JSON.stringify(theirs) === JSON.stringify(value)
+      );
+    },
+    `both L1s to hold ${key} = ${JSON.stringify(value)}`,
+  );
+}
+
+/** Waits until neither L1 holds `key`, then checks both serve `expected` (undefined: a miss). */
+async function bothServe(key: string, expected: unknown): Promise<void> {
+  await waitFor(
+    async () => cache.getLocal(key) === undefined && (await child.request('getLocal', { key })) === null,
+    `both L1s to drop ${key}`,
+  );
+  expect(await cache.get(key)).toEqual(expected);
+  expect(await child.request('get', { key })).toEqual(expected ?? null);
+}
+
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
 describe('TieredCache across two processes', () => {
-  it('a write in one process invalidates the other’s L1 (and reports the propagation latency)', async () => {
-    await cache.set('warm', 0);
-    await child.waitForEvent((e) => e.event === 'invalidated', 'the first invalidation');
+  it('a raw-client write drops the key from both processes’ L1 (and reports the propagation delay)', async () => {
     const latencies: number[] = [];
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 50; i++) {
       const key = `p${i}`;
       await cache.set(key, { v: 1 });
-      await child.waitForEvent(
-        (e) => e.event === 'invalidated' && (e.keys as string[] | null)?.[0] === key,
-        `the first write of ${key}`,
-      );
-      expect(await child.request('get', { key })).toEqual({ v: 1 });
-      expect(await child.request('getLocal', { key })).toEqual({ v: 1 });
+      await bothHold(key, { v: 1 });
       const before = child.events.length;
       const sentAt = performance.timeOrigin + performance.now();
-      await cache.set(key, { v: 2 });
+      await raw.set(redisKey(key), JSON.stringify({ v: 2 }), 'PX', 30_000);
       const event = await child.waitForEvent(
         (e) =>
           child.events.indexOf(e) >= before &&
           e.event === 'invalidated' &&
-          (e.keys as string[] | null)?.[0] === key,
+          ((e.keys as string[] | null) ?? []).includes(key),
         `the invalidation of ${key}`,
       );
       latencies.push((event.at as number) - sentAt);
-      expect(await child.request('getLocal', { key })).toBeNull();
-      expect(await child.request('get', { key })).toEqual({ v: 2 });
+      await bothServe(key, { v: 2 });
     }
     latencies.sort((a, b) => a - b);
-    const p = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2);
     // Reported, not asserted: speed belongs to the benchmarks.
     console.log(
-      `invalidation propagation between processes (set() start to receipt): p50 ${p(0.5)} ms, p99 ${p(0.99)} ms`,
+      `raw-client write to the other process's invalidation (${latencies.length} writes): p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`,
     );
     // The child's writes reach this process too.
-    await cache.get('p0');
-    expect(cache.getLocal('p0')).toEqual({ v: 2 });
+    await bothHold('p0', { v: 2 });
     await child.request('set', { key: 'p0', value: { v: 3 } });
-    await waitFor(() => cache.getLocal('p0') === undefined, 'the parent to drop p0');
-    expect(await cache.get('p0')).toEqual({ v: 3 });
+    await bothServe('p0', { v: 3 });
   });
 
-  it('CLIENT KILL on the child’s subscriber flushes its L1 and nothing stale is served', async () => {
-    await cache.set('k', 'old');
-    await child.waitForEvent(
-      (e) => e.event === 'invalidated' && (e.keys as string[] | null)?.[0] === 'k',
-      'k',
-    );
-    expect(await child.request('get', { key: 'k' })).toBe('old');
-    expect(await child.request('getLocal', { key: 'k' })).toBe('old');
-    const { instanceId, l1Flushes } = await child.request<ChildStats>('stats');
+  it('an EXPIREd key running out in Redis drops from both L1s', async () => {
+    // The EXPIRE itself invalidates: get the value into both L1s after it, while it lives.
+    await waitFor(async () => {
+      await raw.set(redisKey('e'), JSON.stringify('short'), 'PX', 30_000);
+      await raw.pexpire(redisKey('e'), 400);
+      await waitFor(async () => {
+        await cache.get('e').catch(() => undefined);
+        await child.request('get', { key: 'e' });
+        const held =
+          cache.getLocal('e') === 'short' && (await child.request('getLocal', { key: 'e' })) === 'short';
+        return held || (await raw.exists(redisKey('e'))) === 0;
+      }, 'e in both L1s, or expired');
+      return (await raw.exists(redisKey('e'))) === 1 && cache.getLocal('e') === 'short';
+    }, 'both L1s to hold e before it expires');
+    await waitFor(async () => {
+      await raw.exists(redisKey('e')); // an access expires it at once if the active cycle has not yet
+      return cache.getLocal('e') === undefined && (await child.request('getLocal', { key: 'e' })) === null;
+    }, 'both L1s to drop e when it expires');
+    expect(await raw.exists(redisKey('e'))).toBe(0);
+    await bothServe('e', undefined);
+  });
 
-    const admin = new Redis(server.url);
-    const list = (await admin.client('LIST')) as string;
-    const line = list
+  it('FLUSHDB drops everything from both L1s', async () => {
+    await cache.set('f1', 1);
+    await cache.set('f2', 2);
+    await bothHold('f1', 1);
+    await bothHold('f2', 2);
+    await raw.flushdb();
+    await bothServe('f1', undefined);
+    await bothServe('f2', undefined);
+  });
+
+  it('CLIENT KILL of the tracking connections flushes both L1s; nothing stale is served and both recover', async () => {
+    await cache.set('k', 'old');
+    await bothHold('k', 'old');
+    const flushes = (await child.request<ChildStats>('stats')).l1Flushes;
+    const list = (await raw.client('LIST')) as string;
+    const ids = list
       .split('\n')
-      .find((l) => l.includes(` name=leakproof-bus:${namespace}:__invalidate:${instanceId} `));
-    const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
-    expect(id).toBeDefined();
-    await admin.client('KILL', 'ID', id!);
-    await admin.quit();
+      .filter((l) => l.includes(` name=leakproof-tracking:${namespace}:`))
+      .map((l) => /\bid=(\d+)/.exec(l)?.[1]);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) await raw.client('KILL', 'ID', id!);
     await waitFor(
-      async () => (await child.request<ChildStats>('stats')).l1Flushes === l1Flushes + 1,
+      async () => (await child.request<ChildStats>('stats')).l1Flushes > flushes,
       'the child to flush L1',
     );
     expect(await child.request('getLocal', { key: 'k' })).toBeNull();
-    // Written while the child's subscription may be down: the child reads the new value from L2.
-    await cache.set('k', 'new');
+    // Written while the trackers may be down: both read the new value from L2.
+    await raw.set(redisKey('k'), JSON.stringify('new'), 'PX', 30_000);
     expect(await child.request('get', { key: 'k' })).toBe('new');
+    expect(await cache.get('k')).toBe('new');
     await waitFor(
-      async () => (await child.request<ChildStats>('stats')).l1Active === 1,
-      'the child to resubscribe',
+      async () => (await child.request<ChildStats>('stats')).l1Active === 1 && cache.l1Active,
+      'both to track again',
     );
-    expect(await child.request('get', { key: 'k' })).toBe('new');
+    await bothHold('k', 'new');
+    await raw.set(redisKey('k'), JSON.stringify('newer'), 'PX', 30_000);
+    await bothServe('k', 'newer');
   });
 
   it('Redis stopped: calls fail fast with nothing queued, loads fall back, and both recover', async () => {
     await server.stop();
     await waitFor(
       async () => (await child.request<ChildStats>('stats')).l1Active === 0,
-      'the child to lose its subscription',
+      'the child to lose tracking',
     );
     for (let i = 0; i < 10; i++) {
       await expect(child.request('get', { key: 'k' })).rejects.toMatchObject({
@@ -147,7 +201,7 @@ describe('TieredCache across two processes', () => {
     server = await startPrivateRedis([], server.port);
     await waitFor(
       async () => (await child.request<ChildStats>('stats')).l1Active === 1 && cache.l1Active,
-      'both to resubscribe',
+      'both to track again',
       10_000,
     );
     await waitFor(
@@ -158,22 +212,58 @@ describe('TieredCache across two processes', () => {
         ),
       'the parent to write again',
     );
-    await waitFor(
-      async () => (await child.request('get', { key: 'k' }).catch(() => undefined)) === 'after',
-      'the child to read again',
-    );
-    expect(await child.request('getLocal', { key: 'k' })).toBe('after');
-    const before = child.events.length;
+    await waitFor(() => raw.status === 'ready', 'the raw client to reconnect');
+    await bothHold('k', 'after');
     await cache.set('k', 'again');
-    await child.waitForEvent(
-      (e) =>
-        child.events.indexOf(e) >= before &&
-        e.event === 'invalidated' &&
-        (e.keys as string[] | null)?.[0] === 'k',
-      'the invalidation of k after recovery',
+    await bothServe('k', 'again');
+  });
+
+  it('Redis killed -9 mid-load and restarted: no stale read after recovery, no unhandled rejection, nothing pending', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    for (const key of keys) await cache.set(key, 'before');
+    let running = true;
+    let calls = 0;
+    const load = (async () => {
+      while (running) {
+        const key = keys[calls++ % keys.length]!;
+        await Promise.allSettled([
+          cache.get(key),
+          cache.getOrLoad(key, () => 'loaded'),
+          calls % 5 === 0 ? cache.set(key, 'before') : Promise.resolve(),
+          child.request('get', { key }),
+        ]);
+      }
+    })();
+    await waitFor(() => calls > 50, 'the load to run');
+    const killed = new Promise((resolve) => server.process.once('exit', resolve));
+    server.process.kill('SIGKILL');
+    await killed;
+    await waitFor(
+      async () => (await child.request<ChildStats>('stats')).l1Active === 0 && !cache.l1Active,
+      'both to lose tracking',
     );
-    expect(await child.request('getLocal', { key: 'k' })).toBeNull();
-    expect(await child.request('get', { key: 'k' })).toBe('again');
+    const during = calls;
+    await waitFor(() => calls > during + 50, 'the load to run against the dead server');
+    server = await startPrivateRedis([], server.port);
+    // Everything was lost with the server: a new value written by a raw client after the
+    // restart must be what both processes serve, never 'before' or 'loaded' from before.
+    await waitFor(
+      async () => (await child.request<ChildStats>('stats')).l1Active === 1 && cache.l1Active,
+      'both to track again',
+      10_000,
+    );
+    running = false;
+    await load;
+    await waitFor(() => raw.status === 'ready', 'the raw client to reconnect');
+    for (const key of keys) await raw.set(redisKey(key), JSON.stringify('after'), 'PX', 30_000);
+    for (const key of keys) {
+      await bothHold(key, 'after');
+    }
+    expect(unhandled).toEqual([]);
+    expect(l2.stats().pending).toBe(0);
+    expect(cache.stats().inflight).toBe(0);
+    expect((await child.request<ChildStats>('stats')).inflight).toBe(0);
+    expect(await child.request('l2stats')).toMatchObject({ pending: 0, offlineQueue: 0 });
   });
 
   it('after close, nothing keeps the child process alive', async () => {

@@ -1,4 +1,23 @@
 import { defineErrors } from './define.js';
 
 /** The codes of @leakproof/redis. */
-export const redisErrors = defineErrors({});
+export const redisErrors = defineErrors({
+  ERR_REDIS_UNAVAILABLE: {
+    kind: 'LeakproofError',
+    summary:
+      'Redis could not serve the call (connection refused or down, deadline passed, too many pending, breaker open); `cause` says why',
+    message: (p: { what: string; reason: string }) => `${p.what}: ${p.reason}`,
+  },
+  ERR_REDIS_VALUE_TOO_LARGE: {
+    kind: 'LeakproofError',
+    summary: 'a value stored in Redis (by another client) is larger than `maxValueBytes`: refused on read',
+    message: (p: { key: string; bytes: number; maxValueBytes: number }) =>
+      `the value stored for key ${JSON.stringify(p.key)} is ${p.bytes} bytes, more than maxValueBytes (${p.maxValueBytes}): not returned, not cached`,
+  },
+  ERR_MISSING_PEER_DEPENDENCY: {
+    kind: 'LeakproofError',
+    summary: 'a connection had to be created from a URL or options and ioredis is not installed',
+    message: () =>
+      '@leakproof/redis needs ioredis to create a connection: install it (npm install ioredis) or pass your own client as `redis`',
+  },
+});
