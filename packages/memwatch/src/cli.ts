@@ -232,7 +232,7 @@ async function profileCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** The fleet view ships separately; the specifier is computed so a build without it still compiles. */
+/** The fleet view is its own entry of the build (dist/fleet/cli.js), loaded only when asked for. */
 async function fleetCommand(args: string[], io: Io): Promise<number> {
   const specifier = ['.', 'fleet', 'cli.js'].join('/');
   let fleet: { runFleetCli?: (args: string[]) => Promise<number> };

@@ -1,4 +1,4 @@
-import { LeakproofError } from '@leakproof/core';
+import { createError } from '@leakproof/core';
 import type { Counter, Gauge } from 'prom-client';
 
 /** The parts of the prom-client module this subpath uses. */
@@ -7,29 +7,25 @@ export interface PromClientModule {
   readonly Counter: typeof Counter;
 }
 
+const PROM_CLIENT = { pkg: '@leakproof/memwatch/prometheus', peer: 'prom-client' };
+
 /** Loads prom-client (an optional peer dependency), or explains how to get it. */
 export async function loadPromClient(
   importer: () => Promise<unknown> = () => import('prom-client'),
 ): Promise<PromClientModule> {
-  // Not createError: @leakproof/redis uses the same code with its own message, and the
-  // catalogue holds one message per code (the code is listed in memwatch-fleet.ts too).
   let mod: unknown;
   try {
     mod = await importer();
   } catch (error) {
-    throw new LeakproofError(
-      'ERR_MISSING_PEER_DEPENDENCY',
-      '@leakproof/memwatch/prometheus needs prom-client, an optional peer dependency: install it with `npm install prom-client`',
-      { cause: error },
-    );
+    throw createError('ERR_MISSING_PEER_DEPENDENCY', PROM_CLIENT, { cause: error });
   }
   const m = mod as Partial<PromClientModule> & { default?: Partial<PromClientModule> };
   const client = typeof m.Gauge === 'function' ? m : m.default;
   if (typeof client?.Gauge !== 'function' || typeof client.Counter !== 'function') {
-    throw new LeakproofError(
-      'ERR_MISSING_PEER_DEPENDENCY',
-      'The loaded prom-client module has no Gauge or Counter',
-    );
+    throw createError('ERR_MISSING_PEER_DEPENDENCY', {
+      ...PROM_CLIENT,
+      detail: 'the loaded prom-client module has no Gauge or Counter',
+    });
   }
   return client as PromClientModule;
 }

@@ -34,5 +34,13 @@ export function invalidReturnValue(name: string, expected: string, actual: unkno
 
 /** ioredis is needed to create a connection and is not installed. */
 export function missingPeer(cause: unknown): LeakproofError {
-  return createError('ERR_MISSING_PEER_DEPENDENCY', undefined, { cause });
+  return createError(
+    'ERR_MISSING_PEER_DEPENDENCY',
+    {
+      pkg: '@leakproof/redis',
+      peer: 'ioredis',
+      detail: 'install it (npm install ioredis) or pass your own client as `redis`',
+    },
+    { cause },
+  );
 }

@@ -27,6 +27,12 @@ export const coreErrors = defineErrors({
     message: (p: { name: string; expected: string; actual: unknown }) =>
       `Expected \`${p.name}\` to return ${p.expected}, got ${describeValue(p.actual)}`,
   },
+  ERR_MISSING_PEER_DEPENDENCY: {
+    kind: 'LeakproofError',
+    summary: 'an optional peer dependency (ioredis, prom-client) is needed and cannot be loaded',
+    message: (p: { pkg: string; peer: string; detail?: string | undefined }) =>
+      `${p.pkg} needs ${p.peer}, an optional peer dependency: ${p.detail ?? `install it with \`npm install ${p.peer}\``}`,
+  },
   ERR_DISPOSED: {
     kind: 'DisposedError',
     summary: 'the primitive was used after it was disposed or closed',

@@ -34,8 +34,13 @@ export const catalogueByPackage: Readonly<Record<string, Readonly<Record<string,
   events: eventsErrors,
   pool: poolErrors,
   iter: iterErrors,
-  memwatch: { ...memwatchErrors, ...memwatchFleetErrors },
-  redis: redisErrors,
+  // Shared codes that a package raises are listed in its part too (same entry as core's).
+  memwatch: {
+    ...memwatchErrors,
+    ...memwatchFleetErrors,
+    ERR_MISSING_PEER_DEPENDENCY: coreErrors.ERR_MISSING_PEER_DEPENDENCY,
+  },
+  redis: { ...redisErrors, ERR_MISSING_PEER_DEPENDENCY: coreErrors.ERR_MISSING_PEER_DEPENDENCY },
 };
 
 type Catalogue = typeof catalogue;

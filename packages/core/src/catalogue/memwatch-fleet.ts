@@ -5,14 +5,6 @@ import { defineErrors } from './define.js';
  * thrown: the fleet watcher records it as the service's `lastError` (`{ code, message }`).
  */
 export const memwatchFleetErrors = defineErrors({
-  ERR_MISSING_PEER_DEPENDENCY: {
-    kind: 'LeakproofError',
-    summary: 'registerMetrics: prom-client, an optional peer dependency, cannot be loaded',
-    message: (p: { reason?: string | undefined } | undefined) =>
-      p?.reason === undefined
-        ? '@leakproof/memwatch/prometheus needs prom-client, an optional peer dependency: install it with `npm install prom-client`'
-        : `The loaded prom-client module ${p.reason}`,
-  },
   ERR_FLEET_TIMEOUT: {
     kind: 'TimeoutError',
     summary: 'a scrape got no complete answer within `timeoutMs`',

@@ -14,10 +14,4 @@ export const redisErrors = defineErrors({
     message: (p: { key: string; bytes: number; maxValueBytes: number }) =>
       `the value stored for key ${JSON.stringify(p.key)} is ${p.bytes} bytes, more than maxValueBytes (${p.maxValueBytes}): not returned, not cached`,
   },
-  ERR_MISSING_PEER_DEPENDENCY: {
-    kind: 'LeakproofError',
-    summary: 'a connection had to be created from a URL or options and ioredis is not installed',
-    message: () =>
-      '@leakproof/redis needs ioredis to create a connection: install it (npm install ioredis) or pass your own client as `redis`',
-  },
 });
