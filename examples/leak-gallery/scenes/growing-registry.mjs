@@ -26,7 +26,7 @@ export default {
   title: 'Growing registry',
   problem: 'A global `Set` of connected users only shrinks when a client says goodbye; many never do.',
   plain: 'const connectedUsers = new Set()',
-  leakproof: `new BoundedSet({ max: ${MAX}, ttl: ${TTL_MS} })`,
+  leakproof: `new BoundedSet({ max: ${MAX}, ttl: ${TTL_MS}, policy: 'lru' })`,
   requires: ['@leakproof/cache'],
   warmupOps: 3 * 3 * MAX,
   defaultOps: 30_000,
@@ -34,6 +34,8 @@ export default {
   async run(variant) {
     if (variant === 'plain') return scenario(new Set());
     const { BoundedSet } = await import('@leakproof/cache');
-    return scenario(new BoundedSet({ max: MAX, ttl: TTL_MS, name: 'gallery-connected-users' }));
+    // A registry must admit every new user, so recency (exact LRU) is the policy, not the
+    // default frequency-based admission, which would turn a new user away in favour of old ones.
+    return scenario(new BoundedSet({ max: MAX, ttl: TTL_MS, policy: 'lru', name: 'gallery-connected-users' }));
   },
 };
