@@ -15,6 +15,7 @@ const ENTRY_POINTS = [
   '@leakproof/iter',
   '@leakproof/memwatch',
   '@leakproof/memwatch/prometheus',
+  '@leakproof/memwatch/fleet',
   '@leakproof/redis',
 ] as const;
 
@@ -35,6 +36,7 @@ const ACCEPTS_ANYTHING: Record<string, string> = {
   defaultSizeOf: 'estimates the size of any value',
   getDefaultListenerLimit: 'takes no argument',
   gc: 'takes no argument: it forces a full collection',
+  runFleetCli: 'a command line: bad arguments print the usage and resolve exit code 2',
   DisposableStack: 'the TC39 constructor takes no argument',
   AsyncDisposableStack: 'the TC39 constructor takes no argument',
   SuppressedError: 'an error class',

@@ -36,6 +36,8 @@ export default {
     const { BoundedSet } = await import('@leakproof/cache');
     // A registry must admit every new user, so recency (exact LRU) is the policy, not the
     // default frequency-based admission, which would turn a new user away in favour of old ones.
-    return scenario(new BoundedSet({ max: MAX, ttl: TTL_MS, policy: 'lru', name: 'gallery-connected-users' }));
+    return scenario(
+      new BoundedSet({ max: MAX, ttl: TTL_MS, policy: 'lru', name: 'gallery-connected-users' }),
+    );
   },
 };

@@ -1,3 +1,4 @@
+import { invalidArgType } from '@leakproof/core';
 import type { FleetReport } from './watch-fleet.js';
 
 /** @internal Bytes for people: 1.5 MB, 812 KB, 96 B (powers of 1000, as network rates are read). */
@@ -35,6 +36,13 @@ const HEAD = [
 
 /** @internal The ranking as a plain-text table, riskiest first. */
 export function renderTable(report: FleetReport): string {
+  if (
+    typeof report !== 'object' ||
+    report === null ||
+    !Array.isArray((report as { services?: unknown }).services)
+  ) {
+    throw invalidArgType('report', 'a fleet report (an object with a `services` array)', report);
+  }
   const rows = report.services.map((s) => [
     String(s.rank),
     s.name,
