@@ -6,7 +6,7 @@ const check = (ok, what) => {
 };
 
 async function main() {
-  const products = new BoundedMap({ name: 'products', max: 2, ttl: 60_000 });
+  const products = new BoundedMap({ name: 'products', max: 2, ttl: 60_000, policy: 'lru' });
   products.set('a', 1).set('b', 2).set('c', 3);
   check(products.size === 2 && !products.has('a'), 'max evicts the least recently used');
   let calls = 0;

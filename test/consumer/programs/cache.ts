@@ -11,7 +11,7 @@ interface Product {
 }
 
 async function main(): Promise<void> {
-  const products = new BoundedMap<string, Product>({ name: 'products', max: 2, ttl: 60_000 });
+  const products = new BoundedMap<string, Product>({ name: 'products', max: 2, ttl: 60_000, policy: 'lru' });
   products.set('a', { sku: 'a', price: 1 }).set('b', { sku: 'b', price: 2 }).set('c', { sku: 'c', price: 3 });
   check(products.size === 2 && !products.has('a'), 'max evicts the least recently used');
 
