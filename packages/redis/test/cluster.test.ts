@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clusterSlot } from '../src/cluster-slot.js';
 import { connectCluster, expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
 import { describeTierConformance } from './setup/tier-conformance.js';
-import { waitFor } from './setup/wait.js';
+import { readIntoL1, waitFor } from './setup/wait.js';
 
 let cluster: Cluster;
 const namespaces: string[] = [];
@@ -79,14 +79,6 @@ async function trackersOn(node: Redis, namespace: string): Promise<string[]> {
     .filter((l) => l.includes(` name=leakproof-tracking:${namespace}:`))
     .map((l) => /\bid=(\d+)/.exec(l)?.[1])
     .filter((id): id is string => id !== undefined);
-}
-
-/** Reads `key` until `cache`'s L1 holds it. */
-async function readIntoL1(cache: TieredCache<number>, key: string): Promise<void> {
-  await waitFor(async () => {
-    await cache.get(key);
-    return cache.getLocal(key) !== undefined;
-  }, `L1 to hold ${key}`);
 }
 
 /** Two instances over their own RedisCaches (so their own trackers), as two processes. */

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../../../test/setup/services.js';
 import { expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
-import { waitFor } from './setup/wait.js';
+import { readIntoL1, waitFor } from './setup/wait.js';
 
 let server: PrivateRedis;
 
@@ -79,6 +79,7 @@ describe('Redis stopped mid-run', () => {
     await waitFor(() => cache.l1Active, 'the bus to resubscribe');
     await cache.set('a', 3);
     expect(await cache.get('a')).toBe(3);
+    await readIntoL1(cache, 'a');
     expect(cache.getLocal('a')).toBe(3);
 
     await cache.close();

@@ -4,7 +4,7 @@ import { listPrimitives } from '@leakproof/core';
 import { MemoryCache, RedisCache, TieredCache } from '@leakproof/redis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { connectRedis, expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
-import { waitFor } from './setup/wait.js';
+import { readIntoL1, waitFor } from './setup/wait.js';
 
 const redis = connectRedis();
 const namespaces: string[] = [];
@@ -44,14 +44,6 @@ function fleet(label: string, l2Options: { ttl?: number } = {}) {
     return cache;
   };
   return { namespace, l2, instance };
-}
-
-/** Reads `key` until this process's L1 holds it (a read racing an invalidation is, rightly, not kept). */
-async function readIntoL1(cache: TieredCache<Product>, key: string): Promise<void> {
-  await waitFor(async () => {
-    await cache.get(key);
-    return cache.getLocal(key) !== undefined;
-  }, `L1 to hold ${key}`);
 }
 
 /** The ids of the tracking connections of a namespace (`CLIENT LIST`). */

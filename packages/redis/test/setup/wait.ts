@@ -16,3 +16,18 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/**
+ * Reads `key` until `cache`'s L1 holds it. A read that races an invalidation (the write's
+ * own, which Redis delivers on the tracking connection some time after the write) is,
+ * rightly, not kept: so one read is not enough, under load.
+ */
+export async function readIntoL1(
+  cache: { get(key: string): Promise<unknown>; getLocal(key: string): unknown },
+  key: string,
+): Promise<void> {
+  await waitFor(async () => {
+    await cache.get(key);
+    return cache.getLocal(key) !== undefined;
+  }, `L1 to hold ${key}`);
+}
