@@ -176,7 +176,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
       onEvict,
     };
     this.#name = bounds.name;
-    this.#unregistered = (input as { [UNREGISTERED]?: boolean })[UNREGISTERED] === true;
+    this.#unregistered = (input as { [UNREGISTERED]?: boolean | undefined })[UNREGISTERED] === true;
     if (entries !== undefined && entries !== null) {
       if (!isIterable(entries))
         throw invalidArgType('entries', 'an iterable of [key, value] entries', entries);

@@ -37,7 +37,7 @@ const nodeRemoveAllListeners = nodeProto.removeAllListeners!;
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type Emitter = NodeEmitterFields & {
-  constructor?: { name?: string };
+  constructor?: { name?: string | undefined } | undefined;
   rawListeners(type: string | symbol): Function[];
   removeListener(type: string | symbol, listener: Function): unknown;
 };
@@ -106,7 +106,7 @@ function topSites(emitter: Emitter, type: string | symbol): ListenerSite[] {
   if (!isStackCaptureEnabled()) return [];
   const counts = new Map<string, number>();
   for (const fn of emitter.rawListeners(type)) {
-    const site = addSites.get(fn) ?? addSites.get((fn as { listener?: Function }).listener ?? fn);
+    const site = addSites.get(fn) ?? addSites.get((fn as { listener?: Function | undefined }).listener ?? fn);
     if (site !== undefined) counts.set(site, (counts.get(site) ?? 0) + 1);
   }
   return [...counts]
@@ -222,11 +222,13 @@ function matchOf(emitter: Emitter, type: string | symbol, listener: Function): F
   const list = emitter._events?.[type];
   if (list === undefined) return undefined;
   if (typeof list === 'function') {
-    return list === listener || (list as { listener?: Function }).listener === listener ? list : undefined;
+    return list === listener || (list as { listener?: Function | undefined }).listener === listener
+      ? list
+      : undefined;
   }
   for (let i = list.length - 1; i >= 0; i--) {
     const fn = list[i]!;
-    if (fn === listener || (fn as { listener?: Function }).listener === listener) return fn;
+    if (fn === listener || (fn as { listener?: Function | undefined }).listener === listener) return fn;
   }
   return undefined;
 }
@@ -470,7 +472,7 @@ export { init };
  */
 export interface EventEmitter<T extends EventMap<T> = DefaultEventMap> extends NodeEventEmitterType<T> {
   /** The event map, for typing only: no such property exists at run time. */
-  readonly [kEventMap]?: T;
+  readonly [kEventMap]?: T | undefined;
   /** Node's `addListener`; with `{ signal }` the listener goes when the signal aborts. Throws `ERR_LISTENER_LIMIT` when the event is full. */
   addListener<K>(eventName: Key<K, T>, listener: Listener1<K, T>, options?: ListenerOptions): this;
   /** Node's `on`; with `{ signal }` the listener goes when the signal aborts. Throws `ERR_LISTENER_LIMIT` when the event is full. */

@@ -20,7 +20,7 @@ type QueryObjects = (ctor: Function, options?: { format: 'count' }) => number;
  */
 export function countLive(Ctor: Function): number {
   validateFunction(Ctor, 'Ctor');
-  const query = (v8 as { queryObjects?: QueryObjects }).queryObjects;
+  const query = (v8 as { queryObjects?: QueryObjects | undefined }).queryObjects;
   if (typeof query !== 'function') {
     throw new LeakproofError(
       'ERR_UNSUPPORTED_RUNTIME',

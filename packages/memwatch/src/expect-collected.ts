@@ -11,9 +11,9 @@ import { gc } from './gc.js';
 /** Options of {@link expectCollected}. */
 export interface ExpectCollectedOptions {
   /** Full collections to try before giving up. @default 10 */
-  readonly attempts?: number;
+  readonly attempts?: number | undefined;
   /** What to call the object in the error message. @default 'the object' */
-  readonly label?: string;
+  readonly label?: string | undefined;
 }
 
 // Kept in its own async function so that, once it returns, no frame of ours holds the target.

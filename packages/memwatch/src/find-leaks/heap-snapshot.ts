@@ -9,16 +9,16 @@ export interface RawHeapSnapshot {
       readonly node_types: readonly [readonly string[], ...unknown[]];
       readonly edge_fields: readonly string[];
       readonly edge_types: readonly [readonly string[], ...unknown[]];
-      readonly trace_function_info_fields?: readonly string[];
-      readonly trace_node_fields?: readonly string[];
-      readonly location_fields?: readonly string[];
+      readonly trace_function_info_fields?: readonly string[] | undefined;
+      readonly trace_node_fields?: readonly string[] | undefined;
+      readonly location_fields?: readonly string[] | undefined;
     };
   };
   readonly nodes: readonly number[];
   readonly edges: readonly number[];
-  readonly trace_function_infos?: readonly number[];
-  readonly trace_tree?: readonly unknown[];
-  readonly locations?: readonly number[];
+  readonly trace_function_infos?: readonly number[] | undefined;
+  readonly trace_tree?: readonly unknown[] | undefined;
+  readonly locations?: readonly number[] | undefined;
   readonly strings: readonly string[];
 }
 
