@@ -1,7 +1,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import {
+  createError,
   invalidArgType,
-  LeakproofError,
   validateFunction,
   validateInteger,
   validateOptions,
@@ -70,8 +70,5 @@ export async function expectCollected(
     if (ref.deref() === undefined && finalized) return;
   }
   if (ref.deref() === undefined) return; // collected; a late finalizer is not a leak
-  throw new LeakproofError(
-    'ERR_LEAK_DETECTED',
-    `Expected ${label} to be garbage-collected, but it was still reachable after ${attempts} full collections`,
-  );
+  throw createError('ERR_LEAK_DETECTED', { label, attempts });
 }
