@@ -98,6 +98,10 @@ export interface CacheStats {
 /** The option names {@link BoundedMap} reads. */
 export const MAP_KEYS: readonly string[] = [...BOUND_KEYS, 'sizeOf', 'onEvict'];
 
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get! as (
+  this: Map<unknown, unknown>,
+) => number;
+
 // Module-level, not closures in the constructor: the registry holds these strongly.
 const readStats = (target: { stats(): CacheStats }): CacheStats => target.stats();
 const compactBy = (target: { compact(fraction: number): number }, fraction: number): void => {
@@ -199,15 +203,17 @@ export class BoundedMap<K, V> extends Map<K, V> {
   /** The value for `key` (an access for the eviction policy); `undefined` when absent or expired. */
   override get(key: K): V | undefined {
     const store = this.#store;
-    const slot = store?.index.get(key);
-    if (slot === undefined) {
-      this.#misses++;
-      return undefined;
+    if (store !== undefined) {
+      const slot = store.index.get(key);
+      if (slot !== undefined) {
+        if (store.expires !== undefined && !store.live(slot)) return this.#expiredGet(store, slot);
+        store.policy.touch(slot);
+        this.#hits++;
+        return super.get(key);
+      }
     }
-    if (store!.expires !== undefined && !store!.live(slot)) return this.#expiredGet(store!, slot);
-    store!.policy.touch(slot);
-    this.#hits++;
-    return super.get(key);
+    this.#misses++;
+    return undefined;
   }
 
   /** The value for `key` without counting an access or a hit/miss. */
@@ -259,17 +265,31 @@ export class BoundedMap<K, V> extends Map<K, V> {
     }
     if (key === 0) key = 0 as K; // -0 → +0, as a Map stores it
     if (this.#flights !== undefined) this.#flights.invalidate(key);
-    const slot = store.index.get(key);
-    if (slot === undefined) {
-      super.set(key, value);
-      store.insert(key, size, ttl);
+    if (store.observed()) {
+      // A replaced value is reported: read it before it goes.
+      const slot = store.index.get(key);
+      if (slot === undefined) {
+        super.set(key, value);
+        store.insert(key, size, ttl);
+      } else {
+        const old = super.get(key);
+        super.set(key, value);
+        if (old !== value) store.replaced(old, key);
+        store.update(slot, size, ttl);
+      }
+      store.flush();
     } else {
-      const old = super.get(key);
+      // Nobody hears of replaced values: whether the Map grew tells a new key, one lookup fewer.
+      const before = mapSize.call(this);
       super.set(key, value);
-      if (old !== value) store.replaced(old, key);
-      store.update(slot, size, ttl);
+      if (mapSize.call(this) !== before) store.insert(key, size, ttl);
+      else {
+        const slot = store.index.get(key);
+        if (slot === undefined)
+          store.insert(key, size, ttl); // written around the bookkeeping
+        else store.update(slot, size, ttl);
+      }
     }
-    store.flush();
     return this;
   }
 
