@@ -14,10 +14,10 @@ import {
   BOUND_KEYS,
   type BoundOptions,
   checkOptions,
+  construct,
   type EvictReason,
+  isIterable,
   isPlainObject,
-  missingBound,
-  resolveBounds,
   resolveTtl,
 } from './options.js';
 import { type LoadTicket, SingleFlight } from './single-flight.js';
@@ -136,7 +136,6 @@ export class BoundedMap<K, V> extends Map<K, V> {
   #hits = 0;
   #misses = 0;
   #disposed = false;
-  readonly #sizeOf: ((value: V, key: K) => number) | undefined;
   #registration: Registration | undefined;
   /** The given name; the registry's `cache#<id>` once registered without one. */
   #name: string | undefined;
@@ -152,34 +151,9 @@ export class BoundedMap<K, V> extends Map<K, V> {
   constructor(entries: Iterable<readonly [K, V]> | null | undefined, options: BoundedMapOptions<K, V>);
   constructor(first?: unknown, second?: unknown) {
     super();
-    let entries: unknown;
-    let options: unknown;
-    if (second !== undefined || (first !== undefined && first !== null && isIterable(first))) {
-      entries = first;
-      options = second;
-    } else options = first;
-    if (options === undefined || options === null) throw missingBound('BoundedMap', options);
-    const input = checkOptions(options, MAP_KEYS, 'BoundedMap');
-    const bounds = resolveBounds<K, V>(input, 'BoundedMap', input.sizeOf);
-    const onEvict =
-      input.onEvict === undefined
-        ? undefined
-        : validateFunction<(value: unknown, key: K, reason: EvictReason) => void>(
-            input.onEvict,
-            'options.onEvict',
-          );
-    this.#sizeOf = bounds.sizeOf;
-    this.#settings = {
-      max: bounds.max,
-      maxBytes: bounds.maxBytes,
-      sizeOf: bounds.sizeOf as ((value: unknown, key: K) => number) | undefined,
-      ttl: bounds.ttl,
-      sweepIntervalMs: bounds.sweepIntervalMs,
-      clock: bounds.clock,
-      policy: bounds.policy,
-      onEvict,
-    };
-    this.#name = bounds.name;
+    const { items: entries, input, settings, name } = construct<K>(first, second, 'BoundedMap', MAP_KEYS);
+    this.#settings = settings;
+    this.#name = name;
     this.#unregistered = (input as { [UNREGISTERED]?: boolean })[UNREGISTERED] === true;
     if (entries !== undefined && entries !== null) {
       if (!isIterable(entries))
@@ -244,25 +218,12 @@ export class BoundedMap<K, V> extends Map<K, V> {
     if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` });
     const store = this.#store ?? this.#open();
     let ttl = store.ttl;
-    let size = 0;
-    let explicitSize = false;
+    let size: number | undefined;
     if (options !== undefined && isPlainObject(options)) {
       if (options.ttl !== undefined) ttl = resolveTtl(options.ttl, 'options.ttl');
-      if (options.size !== undefined) {
-        size = validSize(options.size, 'options.size');
-        explicitSize = true;
-      }
+      if (options.size !== undefined) size = validSize(options.size, 'options.size');
     }
-    if (this.#sizeOf !== undefined) {
-      if (!explicitSize) size = validSize(this.#sizeOf(value, key), 'sizeOf(value, key)');
-      if (store.maxBytes !== 0 && size > store.maxBytes) {
-        throw createError('ERR_CACHE_ENTRY_TOO_LARGE', {
-          what: `BoundedMap ${this.name}`,
-          size,
-          maxBytes: store.maxBytes,
-        });
-      }
-    }
+    size = store.sizeOf === undefined ? 0 : store.measure(value, key, size);
     if (key === 0) key = 0 as K; // -0 → +0, as a Map stores it
     if (this.#flights !== undefined) this.#flights.invalidate(key);
     if (store.observed()) {
@@ -567,12 +528,4 @@ function unreachableLoad(): never {
 
 function validSize(size: unknown, name: string): number {
   return validateInteger(size, name, { min: 1, max: Number.MAX_SAFE_INTEGER });
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
 }

@@ -1,4 +1,4 @@
-import { emitLeakproofWarning, unrefInterval } from '@leakproof/core';
+import { createError, emitLeakproofWarning, unrefInterval, validateInteger } from '@leakproof/core';
 import { evictChannel } from './channels.js';
 import type { Clock, EvictReason } from './options.js';
 import { LruPolicy } from './policy/lru.js';
@@ -91,6 +91,28 @@ export class Store<K> {
     this.policy = settings.policy === 'lru' ? new LruPolicy() : new TinyLfuPolicy(settings.max);
     this.#onEvict = settings.onEvict;
     this.#queue = settings.onEvict === undefined ? undefined : [];
+  }
+
+  /**
+   * The size of a value about to be stored: `given`, or else what `sizeOf` says (checked to
+   * be a positive integer). Throws `ERR_CACHE_ENTRY_TOO_LARGE` when it alone exceeds
+   * `maxBytes`. Only called when sizes are tracked.
+   */
+  measure(value: unknown, key: K, given: number | undefined): number {
+    const size =
+      given ??
+      validateInteger(this.sizeOf!(value, key), this.#isMap ? 'sizeOf(value, key)' : 'sizeOf(value)', {
+        min: 1,
+        max: Number.MAX_SAFE_INTEGER,
+      });
+    if (this.maxBytes !== 0 && size > this.maxBytes) {
+      throw createError('ERR_CACHE_ENTRY_TOO_LARGE', {
+        what: `${this.#isMap ? 'BoundedMap' : 'BoundedSet'} ${this.name}`,
+        size,
+        maxBytes: this.maxBytes,
+      });
+    }
+    return size;
   }
 
   /** Whether the entry in `slot` has not expired. */
