@@ -21,8 +21,11 @@ const RESTART = 0.05;
 const DECAY = 0.98;
 /** Entries moved between segments per adjustment at most, so no call pays for a big move. */
 const MOVE_LIMIT = 1000;
-/** The climb turns back only on a fall of the hit ratio this many standard errors deep. */
-const NOISE = 2;
+/**
+ * The climb turns back only on a fall of the hit ratio deeper than this many standard
+ * errors (of the difference of two samples' ratios): a smaller change is noise.
+ */
+const NOISE = 1;
 /** Hill climbing samples the hit ratio over this many accesses per entry of capacity. */
 const SAMPLE = 10;
 /**
@@ -196,7 +199,7 @@ export class TinyLfuPolicy implements Policy {
     const rate = this.#hits / requests;
     const change = rate - this.#previousRate;
     // A sample's hit ratio is an estimate: the climb turns back only when the ratio fell by
-    // more than two standard errors of the difference of two samples, not on noise.
+    // more than the noise of the difference of two samples.
     const noise = NOISE * Math.sqrt((2 * rate * (1 - rate)) / requests);
     const amount = change >= -noise ? this.#step : -this.#step;
     this.#step = Math.abs(change) >= RESTART ? STEP * Math.sign(amount || 1) : DECAY * amount;
