@@ -43,9 +43,15 @@ function sameFrame(site: StackFrame, trace: TraceFrame): boolean {
   );
 }
 
-function matches(site: readonly StackFrame[], trace: readonly TraceFrame[]): boolean {
+/**
+ * Whether an object allocated with stack `trace` is the site's. `skip` drops that many of
+ * the site's innermost frames first: V8's allocation tracker records physical frames only,
+ * so where the optimiser inlined the allocating function into its caller, the object's
+ * trace starts at the caller.
+ */
+function matches(site: readonly StackFrame[], trace: readonly TraceFrame[], skip = 0): boolean {
   // Allocation tracking records JS frames only; drop the site's built-in ones.
-  const js = site.filter((f) => f.url !== '');
+  const js = site.filter((f) => f.url !== '').slice(skip);
   if (js.length === 0) return false;
   // The site starts at the innermost user frame; the trace may still have Node's own frames
   // at its tip (`Buffer.toString` for a string made from a buffer): skip up to a few.
@@ -116,7 +122,38 @@ export async function findRetainers(
 ): Promise<(RetainerPath | undefined)[]> {
   const graph = new HeapGraph(await takeTrackedSnapshot(session, context.run, context.ops));
   const { parent, depth, via } = graph.shortestPaths();
-  // Every reachable object allocated at each site, by type rank (objects before strings).
+  const describe = (node: number | undefined): RetainerPath | undefined =>
+    node === undefined
+      ? undefined
+      : describePath(graph, parent, via, node, context.scripts, context.runnerUrl);
+  const exact = collectCandidates(graph, parent, sites, 0);
+  let inlined: { node: number; rank: number }[][] | undefined;
+  return sites.map((site, i) => {
+    const found = exact[i]!;
+    if (found.some((f) => f.rank > 1)) return describe(representative(graph, parent, depth, via, found));
+    // Only V8's own objects (compiled code) carry the site's frames: its function was inlined
+    // into its caller while the objects were made. Take the caller's objects, leaving out
+    // those the caller's own scope holds (the caller's, not the inlined function's).
+    inlined ??= collectCandidates(graph, parent, sites, 1);
+    const callers = new Set(
+      site.stack
+        .filter((f) => f.url !== '')
+        .slice(1)
+        .map((f) => f.functionName),
+    );
+    const notTheCallers = inlined[i]!.filter((f) => !heldByScopeOf(graph, parent, via, f.node, callers));
+    const pick = notTheCallers.length > 0 ? notTheCallers : inlined[i]!;
+    return describe(representative(graph, parent, depth, via, pick.length > 0 ? pick : found));
+  });
+}
+
+/** Every reachable object allocated at each site (its trace matching after `skip` frames), with its type rank. */
+function collectCandidates(
+  graph: HeapGraph,
+  parent: Int32Array,
+  sites: readonly SiteLike[],
+  skip: number,
+): { node: number; rank: number }[][] {
   const candidates: { node: number; rank: number }[][] = sites.map(() => []);
   const matched = new Map<readonly TraceFrame[], number[]>();
   for (let node = 1; node < graph.nodeCount; node++) {
@@ -126,17 +163,32 @@ export async function findRetainers(
     let which = matched.get(trace);
     if (which === undefined) {
       which = [];
-      for (let i = 0; i < sites.length; i++) if (matches(sites[i]!.stack, trace)) which.push(i);
+      for (let i = 0; i < sites.length; i++) if (matches(sites[i]!.stack, trace, skip)) which.push(i);
       matched.set(trace, which);
     }
     for (const i of which) candidates[i]!.push({ node, rank: rankType(graph.type(node), graph.name(node)) });
   }
-  return candidates.map((found) => {
-    const node = representative(graph, parent, depth, via, found);
-    return node === undefined
-      ? undefined
-      : describePath(graph, parent, via, node, context.scripts, context.runnerUrl);
-  });
+  return candidates;
+}
+
+/** Whether a variable of a closure named in `names` holds `node` within a few steps. */
+function heldByScopeOf(
+  graph: HeapGraph,
+  parent: Int32Array,
+  via: readonly { type: string; name: string }[],
+  node: number,
+  names: ReadonlySet<string>,
+): boolean {
+  let n = node;
+  for (let k = 0; k < 4 && n > 0; k++) {
+    const holder = parent[n]!;
+    if (via[n]!.type === 'context' && graph.name(holder) === 'system / Context') {
+      const owner = parent[holder]!;
+      return owner > 0 && graph.type(owner) === 'closure' && names.has(graph.name(owner));
+    }
+    n = holder;
+  }
+  return false;
 }
 
 /** Holders right above an object, indices dropped: objects kept by the same structure share it. */
