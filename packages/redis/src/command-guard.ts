@@ -94,8 +94,11 @@ export class CommandGuard {
     return this.#ready;
   }
 
-  /** Runs `op` (one command or pipeline) under the guard. */
-  run<T>(op: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `op` (one command or pipeline) under the guard. `map`, when given, turns the reply
+   * into the result (a throw rejects the call) without one more promise layer.
+   */
+  run<T, R = T>(op: () => Promise<T>, map?: (reply: T) => R): Promise<R> {
     if (this.pending >= this.maxPending) {
       this.rejected++;
       return Promise.reject(
@@ -112,25 +115,7 @@ export class CommandGuard {
         ),
       );
     }
-    let fail!: (error: unknown) => void;
-    const deadline: Deadline = {
-      at: performance.now() + this.timeoutMs,
-      settled: false,
-      expire: () => {
-        this.timeouts++;
-        this.failures++;
-        const refused = this.client.status === 'ready' ? undefined : this.#connectionError;
-        const error = new RedisUnavailableError(
-          this.what,
-          refused === undefined
-            ? `Redis did not answer within ${this.timeoutMs} ms`
-            : `Redis did not answer within ${this.timeoutMs} ms: ${refused.message}`,
-          { cause: refused ?? createError('ERR_TIMEOUT', { what: 'Redis', timeoutMs: this.timeoutMs }) },
-        );
-        this.breaker.failure(error);
-        fail(error);
-      },
-    };
+    const deadline = new Deadline(performance.now() + this.timeoutMs);
     const status = this.client.status;
     let promise: Promise<T>;
     if (status === 'ready') {
@@ -154,39 +139,66 @@ export class CommandGuard {
       return Promise.reject(this.#unreachable(status));
     }
     this.pending++;
-    return new Promise<T>((resolve, reject) => {
-      fail = reject;
-      this.#track(deadline);
-      promise.then(
-        (value) => {
-          // `pending` counts commands until the client settles them, so the bound holds
-          // even for commands whose callers already timed out.
-          this.pending--;
-          if (deadline.settled) return;
-          this.#settle(deadline);
-          this.breaker.success();
-          resolve(value);
-        },
-        (cause: unknown) => {
-          this.pending--;
-          if (deadline.settled) return;
-          this.#settle(deadline);
-          if (isServerReply(cause)) {
-            this.breaker.success();
-            reject(cause);
-            return;
-          }
-          this.failures++;
-          const error = new RedisUnavailableError(
-            this.what,
-            cause instanceof Error ? cause.message : String(cause),
-            { cause },
-          );
-          this.breaker.failure(error);
-          reject(error);
-        },
-      );
+    const result = new Promise<R>((resolve, reject) => {
+      deadline.resolve = resolve as (value: unknown) => void;
+      deadline.reject = reject;
     });
+    this.#track(deadline);
+    promise.then(
+      (value) => {
+        // `pending` counts commands until the client settles them, so the bound holds
+        // even for commands whose callers already timed out.
+        this.pending--;
+        if (deadline.settled) return;
+        this.#settle(deadline);
+        this.breaker.success();
+        if (map === undefined) return deadline.resolve(value);
+        let mapped: R;
+        try {
+          mapped = map(value);
+        } catch (error) {
+          return deadline.reject(error);
+        }
+        deadline.resolve(mapped);
+      },
+      (cause: unknown) => {
+        this.pending--;
+        if (deadline.settled) return;
+        this.#settle(deadline);
+        if (isServerReply(cause)) {
+          this.breaker.success();
+          deadline.reject(cause);
+          return;
+        }
+        this.failures++;
+        const error = new RedisUnavailableError(
+          this.what,
+          cause instanceof Error ? cause.message : String(cause),
+          {
+            cause,
+          },
+        );
+        this.breaker.failure(error);
+        deadline.reject(error);
+      },
+    );
+    return result;
+  }
+
+  /** A call missed its deadline: it fails now (the command still counts as pending until the client settles it). */
+  #timedOut(deadline: Deadline): void {
+    this.timeouts++;
+    this.failures++;
+    const refused = this.client.status === 'ready' ? undefined : this.#connectionError;
+    const error = new RedisUnavailableError(
+      this.what,
+      refused === undefined
+        ? `Redis did not answer within ${this.timeoutMs} ms`
+        : `Redis did not answer within ${this.timeoutMs} ms: ${refused.message}`,
+      { cause: refused ?? createError('ERR_TIMEOUT', { what: 'Redis', timeoutMs: this.timeoutMs }) },
+    );
+    this.breaker.failure(error);
+    deadline.reject(error);
   }
 
   /** Disarms the deadline timer when nothing is pending (called on close; pending calls keep it). */
@@ -236,7 +248,7 @@ export class CommandGuard {
       if (!deadline.settled) {
         if (deadline.at > now) break;
         deadline.settled = true;
-        deadline.expire();
+        this.#timedOut(deadline);
       }
       this.#head++;
     }
@@ -249,8 +261,13 @@ export class CommandGuard {
   }
 }
 
-interface Deadline {
-  readonly at: number;
-  settled: boolean;
-  readonly expire: () => void;
+// One pending call: its deadline and how to settle its caller. One object per call, no
+// closures of its own.
+class Deadline {
+  settled = false;
+  resolve: (value: unknown) => void = noop;
+  reject: (error: unknown) => void = noop;
+  constructor(readonly at: number) {}
 }
+
+function noop(): void {}

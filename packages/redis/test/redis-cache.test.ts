@@ -48,10 +48,22 @@ describe('RedisCache', () => {
     expect(await redis.ping()).toBe('PONG');
   });
 
-  it('creates its own connection from a URL, without an offline queue, and closes it', async () => {
+  it('creates its own connection from a URL, without an offline queue, auto-pipelined, and closes it', async () => {
     const cache = new RedisCache<string>({ redis: redisUrl(), namespace: ns('owned'), ttl: 10_000 });
     expect(cache.client).toBeInstanceOf(Redis);
     expect((cache.client as Redis).options.enableOfflineQueue).toBe(false);
+    expect((cache.client as Redis).options.enableAutoPipelining).toBe(true);
+    // ioredis options may turn auto-pipelining off; the offline queue stays off whatever they say.
+    const { hostname, port } = new URL(redisUrl());
+    await using plain = new RedisCache<string>({
+      redis: { host: hostname, port: Number(port), enableAutoPipelining: false, enableOfflineQueue: true },
+      namespace: ns('owned-plain'),
+      ttl: 10_000,
+    });
+    expect((plain.client as Redis).options).toMatchObject({
+      enableAutoPipelining: false,
+      enableOfflineQueue: false,
+    });
     // The first connection is awaited (within the deadline) rather than failed.
     await cache.set('x', 'y');
     expect(await cache.get('x')).toBe('y');
