@@ -1,6 +1,8 @@
 // Two processes sharing one TieredCache namespace on a private Redis this file may stop,
 // flush and kill: coherence with writes by anyone (with the propagation delay), expiry,
-// FLUSHDB, a killed tracking connection, Redis stopped, and Redis killed -9 mid-load.
+// FLUSHDB, a killed tracking connection, the server paused (DEBUG SLEEP), Redis stopped,
+// and Redis killed -9 mid-load.
+import diagnostics_channel from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { RedisCache, TieredCache } from '@leakproof/redis';
 import { Redis } from 'ioredis';
@@ -10,6 +12,8 @@ import { type Child, startChild } from './setup/child.js';
 import { expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
 import { waitFor } from './setup/wait.js';
 
+// DEBUG (SLEEP) from loopback connections: this server is private to the file.
+const SERVER_ARGS = ['--enable-debug-command', 'local'];
 let server: PrivateRedis;
 let child: Child;
 let l2: RedisCache<unknown>;
@@ -23,7 +27,7 @@ type ChildStats = { l1Flushes: number; l1Active: number; invalidationsReceived: 
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  server = await startPrivateRedis();
+  server = await startPrivateRedis(SERVER_ARGS);
   child = startChild('../fixtures/tiered-process.ts', { REDIS_URL: server.url, NAMESPACE: namespace });
   l2 = new RedisCache({
     redis: server.url,
@@ -176,6 +180,60 @@ describe('TieredCache across two processes', () => {
     await bothServe('k', 'newer');
   });
 
+  it('DEBUG SLEEP of the server: a write queued while it sleeps reaches both L1s, and nothing stale is served after', async () => {
+    await cache.set('s', 'old');
+    await bothHold('s', 'old');
+    // This process's invalidations of `s`, and the child's, from here on.
+    let invalidatedHere = false;
+    const onInvalidation = (message: unknown) => {
+      const { keys } = message as { keys: string[] | null };
+      if (keys === null || keys.includes('s')) invalidatedHere = true;
+    };
+    diagnostics_channel.subscribe('leakproof:redis:invalidation-received', onInvalidation);
+    const before = child.events.length;
+    const sleeper = new Redis(server.url, { maxRetriesPerRequest: 0, lazyConnect: true });
+    sleeper.on('error', () => {});
+    try {
+      await sleeper.connect();
+      // The server sleeps 1 s; the write and the reads below wait in its sockets meanwhile
+      // (the reads miss their 200 ms deadline or hit L1, which still rightly holds 'old':
+      // the write has not happened yet).
+      const asleep = sleeper.call('DEBUG', 'SLEEP', '1');
+      const write = raw.set(redisKey('s'), JSON.stringify('new'), 'PX', 30_000);
+      await Promise.allSettled([
+        cache.get('s'),
+        cache.getOrLoad('s', () => 'loaded'),
+        child.request('get', { key: 's' }),
+        child.request('getOrLoad', { key: 's', value: 'loaded' }),
+      ]);
+      expect(await asleep).toBe('OK');
+      expect(await write).toBe('OK');
+      // The write is done: once each process has its invalidation, neither may serve 'old'.
+      await waitFor(() => invalidatedHere, 'this process to receive the invalidation of s');
+      await child.waitForEvent(
+        (e) =>
+          child.events.indexOf(e) >= before &&
+          e.event === 'invalidated' &&
+          (e.keys === null || (e.keys as string[]).includes('s')),
+        'the child to receive the invalidation of s',
+      );
+      const served: unknown[] = [];
+      await waitFor(async () => {
+        // Calls may still fail while the breaker recovers from the timeouts; what succeeds counts.
+        const [mine, theirs] = await Promise.allSettled([cache.get('s'), child.request('get', { key: 's' })]);
+        for (const r of [mine, theirs]) if (r.status === 'fulfilled') served.push(r.value);
+        served.push(cache.getLocal('s') ?? null, await child.request('getLocal', { key: 's' }));
+        return mine.status === 'fulfilled' && theirs.status === 'fulfilled';
+      }, 'both processes to read s again');
+      expect(served).not.toContain('old');
+      expect(served.filter((v) => v !== null)).toEqual(served.filter((v) => v !== null).map(() => 'new'));
+      await bothHold('s', 'new');
+    } finally {
+      diagnostics_channel.unsubscribe('leakproof:redis:invalidation-received', onInvalidation);
+      sleeper.disconnect();
+    }
+  });
+
   it('Redis stopped: calls fail fast with nothing queued, loads fall back, and both recover', async () => {
     await server.stop();
     await waitFor(
@@ -198,7 +256,7 @@ describe('TieredCache across two processes', () => {
     expect(stats.rejected).toBeGreaterThan(0);
     await expect(cache.set('k', 'during')).rejects.toMatchObject({ code: 'ERR_REDIS_UNAVAILABLE' });
 
-    server = await startPrivateRedis([], server.port);
+    server = await startPrivateRedis(SERVER_ARGS, server.port);
     await waitFor(
       async () => (await child.request<ChildStats>('stats')).l1Active === 1 && cache.l1Active,
       'both to track again',
@@ -244,7 +302,7 @@ describe('TieredCache across two processes', () => {
     );
     const during = calls;
     await waitFor(() => calls > during + 50, 'the load to run against the dead server');
-    server = await startPrivateRedis([], server.port);
+    server = await startPrivateRedis(SERVER_ARGS, server.port);
     // Everything was lost with the server: a new value written by a raw client after the
     // restart must be what both processes serve, never 'before' or 'loaded' from before.
     await waitFor(
