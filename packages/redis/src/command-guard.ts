@@ -28,6 +28,8 @@ export class CommandGuard {
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
   #ready: Promise<void> | undefined;
+  // Deadlines pass by this clock; the timer only says when to look.
+  readonly #clock: { now(): number };
 
   constructor(
     readonly client: RedisClient,
@@ -35,7 +37,9 @@ export class CommandGuard {
     readonly timeoutMs: number,
     readonly maxPending: number,
     readonly what: string,
+    clock: { now(): number } = performance,
   ) {
+    this.#clock = clock;
     // Remembered so that failures say what happened (`cause`), and so that calls fail fast
     // once the connection is known to be refused instead of each waiting for its deadline.
     client.on('error', (error: Error) => {
@@ -115,7 +119,7 @@ export class CommandGuard {
         ),
       );
     }
-    const deadline = new Deadline(performance.now() + this.timeoutMs);
+    const deadline = new Deadline(this.#clock.now() + this.timeoutMs);
     const status = this.client.status;
     let promise: Promise<T>;
     if (status === 'ready') {
@@ -236,12 +240,13 @@ export class CommandGuard {
   }
 
   #arm(ms: number): void {
-    this.#timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(ms)));
+    // Never longer than one timeout: an injected clock may have moved on meanwhile.
+    this.#timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(Math.min(ms, this.timeoutMs))));
   }
 
   #expire(): void {
     this.#timer = undefined;
-    const now = performance.now();
+    const now = this.#clock.now();
     const queue = this.#deadlines;
     while (this.#head < queue.length) {
       const deadline = queue[this.#head]!;

@@ -183,6 +183,14 @@ describe('RedisCache options', () => {
     expect(() => new RedisCache(undefined as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
+    for (const clock of [{}, null, () => 0, { now: 0 }]) {
+      expect(() => new RedisCache({ ...base(), clock: clock as never })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_INVALID_ARG_TYPE',
+          message: expect.stringContaining('options.clock'),
+        }),
+      );
+    }
   });
 
   it('does not create a connection when an option is bad', () => {

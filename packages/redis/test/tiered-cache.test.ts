@@ -3,7 +3,7 @@ import { BoundedMap } from '@leakproof/cache';
 import { listPrimitives } from '@leakproof/core';
 import { MemoryCache, RedisCache, TieredCache } from '@leakproof/redis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { connectRedis, expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
+import { connectRedis, expectEveryKeyHasTtl, noDeadlines, uniqueNamespace } from './setup/redis.js';
 import { readIntoL1, waitFor } from './setup/wait.js';
 
 const redis = connectRedis();
@@ -29,7 +29,7 @@ function fleet(label: string, l2Options: { ttl?: number } = {}) {
   const namespace = uniqueNamespace(label);
   namespaces.push(namespace);
   const tier = () => {
-    const t = new RedisCache<Product>({ redis, namespace, ttl: l2Options.ttl ?? 30_000 });
+    const t = new RedisCache<Product>({ redis, namespace, ttl: l2Options.ttl ?? 30_000, ...noDeadlines });
     closers.push(() => t.close());
     return t;
   };
