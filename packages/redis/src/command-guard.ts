@@ -15,6 +15,50 @@ function isServerReply(error: unknown): boolean {
 
 const FIRST_CONNECT = new Set(['wait', 'connecting', 'connect', 'reconnecting']);
 
+// The last connection error (ECONNREFUSED, ...) of a client since it was last ready —
+// remembered so that failures say what happened (`cause`), and so that calls fail fast once
+// the connection is known to be refused instead of each waiting for its deadline. One pair
+// of listeners per client however many caches share it, taken off with the last cache.
+interface ClientWatch {
+  connectionError: Error | undefined;
+  users: number;
+  readonly detach: () => void;
+}
+
+const watches = new WeakMap<RedisClient, ClientWatch>();
+
+function watchClient(client: RedisClient): ClientWatch {
+  let watch = watches.get(client);
+  if (watch === undefined) {
+    const onError = (error: Error): void => {
+      if (client.status !== 'ready') created.connectionError = error;
+    };
+    const onReady = (): void => {
+      created.connectionError = undefined;
+    };
+    const created: ClientWatch = {
+      connectionError: undefined,
+      users: 0,
+      detach: () => {
+        client.off('error', onError);
+        client.off('ready', onReady);
+      },
+    };
+    client.on('error', onError);
+    client.on('ready', onReady);
+    watches.set(client, created);
+    watch = created;
+  }
+  watch.users++;
+  return watch;
+}
+
+function unwatchClient(client: RedisClient, watch: ClientWatch): void {
+  if (--watch.users > 0) return;
+  watch.detach();
+  if (watches.get(client) === watch) watches.delete(client);
+}
+
 export class CommandGuard {
   pending = 0;
   timeouts = 0;
@@ -22,8 +66,9 @@ export class CommandGuard {
   rejected = 0;
 
   #everReady = false;
-  /** The last connection error (ECONNREFUSED, ...) since the client was last ready. */
-  #connectionError: Error | undefined;
+  /** The client's last connection error, shared by every guard on the client. */
+  readonly #watch: ClientWatch;
+  #released = false;
   #deadlines: Deadline[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -40,18 +85,11 @@ export class CommandGuard {
     clock: { now(): number } = performance,
   ) {
     this.#clock = clock;
-    // Remembered so that failures say what happened (`cause`), and so that calls fail fast
-    // once the connection is known to be refused instead of each waiting for its deadline.
-    client.on('error', (error: Error) => {
-      if (client.status !== 'ready') this.#connectionError = error;
-    });
-    client.on('ready', () => {
-      this.#connectionError = undefined;
-    });
+    this.#watch = watchClient(client);
   }
 
   #unreachable(status: string): RedisUnavailableError {
-    const cause = this.#connectionError;
+    const cause = this.#watch.connectionError;
     this.failures++;
     const error =
       cause === undefined
@@ -130,7 +168,7 @@ export class CommandGuard {
         this.breaker.success();
         return Promise.reject(error);
       }
-    } else if (!this.#everReady && FIRST_CONNECT.has(status) && this.#connectionError === undefined) {
+    } else if (!this.#everReady && FIRST_CONNECT.has(status) && this.#watch.connectionError === undefined) {
       // A client still making its first connection: wait for it (within the deadline)
       // rather than fail a service that has just started. Later drops fail fast.
       // A call whose deadline passed meanwhile is never sent: its caller was told it failed.
@@ -193,7 +231,7 @@ export class CommandGuard {
   #timedOut(deadline: Deadline): void {
     this.timeouts++;
     this.failures++;
-    const refused = this.client.status === 'ready' ? undefined : this.#connectionError;
+    const refused = this.client.status === 'ready' ? undefined : this.#watch.connectionError;
     const error = new RedisUnavailableError(
       this.what,
       refused === undefined
@@ -205,8 +243,15 @@ export class CommandGuard {
     deadline.reject(error);
   }
 
-  /** Disarms the deadline timer when nothing is pending (called on close; pending calls keep it). */
+  /**
+   * On close: takes the guard's listeners off the client, and disarms the deadline timer
+   * when nothing is pending (pending calls keep it until they settle).
+   */
   release(): void {
+    if (!this.#released) {
+      this.#released = true;
+      unwatchClient(this.client, this.#watch);
+    }
     if (this.#head === this.#deadlines.length && this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;

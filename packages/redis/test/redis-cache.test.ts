@@ -48,6 +48,19 @@ describe('RedisCache', () => {
     expect(await redis.ping()).toBe('PONG');
   });
 
+  it('a client shared by many caches gets one pair of listeners, and keeps none once they are closed', async () => {
+    const listeners = () => redis.listenerCount('error') + redis.listenerCount('ready');
+    const before = listeners();
+    const caches = Array.from(
+      { length: 20 },
+      (_, i) => new RedisCache({ redis, namespace: ns(`shared${i}`), ttl: 1000 }),
+    );
+    // One pair of listeners per client (none more if another cache already watches it).
+    expect(listeners() - before).toBeLessThanOrEqual(2);
+    for (const cache of caches) await cache.close();
+    expect(listeners()).toBe(before);
+  });
+
   it('creates its own connection from a URL, without an offline queue, auto-pipelined, and closes it', async () => {
     const cache = new RedisCache<string>({ redis: redisUrl(), namespace: ns('owned'), ttl: 10_000 });
     expect(cache.client).toBeInstanceOf(Redis);
