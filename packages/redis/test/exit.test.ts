@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../../../test/setup/services.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/exit.mts', import.meta.url));
-const cwd = fileURLToPath(new URL('..', import.meta.url));
+// From the repository root, as the other child processes: @leakproof/* resolve to source, and
+// NODE_OPTIONS' relative paths (the ioredis 6 run) resolve.
+const cwd = fileURLToPath(new URL('../../../', import.meta.url));
 
 let server: PrivateRedis;
 beforeAll(async () => {
