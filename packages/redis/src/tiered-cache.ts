@@ -176,16 +176,26 @@ export class TieredCache<V> {
     return local !== undefined ? Promise.resolve(local) : this.#getFromL2(key);
   }
 
-  async #getFromL2(key: string): Promise<V | undefined> {
+  // Not `async`: one `then` on the tier's promise, no further promise layer.
+  #getFromL2(key: string): Promise<V | undefined> {
     const ticket = this.#flights.track(key);
-    let value: V | undefined;
+    let read: Promise<V | undefined>;
     try {
-      value = await this.l2.get(key);
+      read = this.l2.get(key);
     } catch (error) {
-      ticket.release();
-      this.#l2Errors++;
-      throw error;
+      read = Promise.reject(error);
     }
+    return read.then(
+      (value) => this.#readL2(key, ticket, value),
+      (error: unknown) => {
+        ticket.release();
+        this.#l2Errors++;
+        throw error;
+      },
+    );
+  }
+
+  #readL2(key: string, ticket: ReadTicket, value: V | undefined): V | undefined {
     const fill = this.#endRead(ticket);
     if (value === undefined) {
       this.#misses++;
