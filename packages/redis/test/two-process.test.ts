@@ -157,6 +157,7 @@ describe('TieredCache across two processes', () => {
     await cache.set('k', 'old');
     await bothHold('k', 'old');
     const flushes = (await child.request<ChildStats>('stats')).l1Flushes;
+    const myFlushes = cache.stats().l1Flushes;
     const list = (await raw.client('LIST')) as string;
     const ids = list
       .split('\n')
@@ -164,11 +165,15 @@ describe('TieredCache across two processes', () => {
       .map((l) => /\bid=(\d+)/.exec(l)?.[1]);
     expect(ids).toHaveLength(2);
     for (const id of ids) await raw.client('KILL', 'ID', id!);
+    // Until a process sees its tracking connection close, nothing tells it invalidations are
+    // being missed: wait for both to have noticed (and flushed) before writing.
     await waitFor(
-      async () => (await child.request<ChildStats>('stats')).l1Flushes > flushes,
-      'the child to flush L1',
+      async () =>
+        (await child.request<ChildStats>('stats')).l1Flushes > flushes && cache.stats().l1Flushes > myFlushes,
+      'both processes to flush L1',
     );
     expect(await child.request('getLocal', { key: 'k' })).toBeNull();
+    expect(cache.getLocal('k')).toBeUndefined();
     // Written while the trackers may be down: both read the new value from L2.
     await raw.set(redisKey('k'), JSON.stringify('new'), 'PX', 30_000);
     expect(await child.request('get', { key: 'k' })).toBe('new');
