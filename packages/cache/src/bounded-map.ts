@@ -14,10 +14,10 @@ import {
   BOUND_KEYS,
   type BoundOptions,
   checkOptions,
+  construct,
   type EvictReason,
+  isIterable,
   isPlainObject,
-  missingBound,
-  resolveBounds,
   resolveTtl,
 } from './options.js';
 import { type LoadTicket, SingleFlight } from './single-flight.js';
@@ -98,6 +98,10 @@ export interface CacheStats {
 /** The option names {@link BoundedMap} reads. */
 export const MAP_KEYS: readonly string[] = [...BOUND_KEYS, 'sizeOf', 'onEvict'];
 
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get! as (
+  this: Map<unknown, unknown>,
+) => number;
+
 // Module-level, not closures in the constructor: the registry holds these strongly.
 const readStats = (target: { stats(): CacheStats }): CacheStats => target.stats();
 const compactBy = (target: { compact(fraction: number): number }, fraction: number): void => {
@@ -132,7 +136,6 @@ export class BoundedMap<K, V> extends Map<K, V> {
   #hits = 0;
   #misses = 0;
   #disposed = false;
-  readonly #sizeOf: ((value: V, key: K) => number) | undefined;
   #registration: Registration | undefined;
   /** The given name; the registry's `cache#<id>` once registered without one. */
   #name: string | undefined;
@@ -148,35 +151,10 @@ export class BoundedMap<K, V> extends Map<K, V> {
   constructor(entries: Iterable<readonly [K, V]> | null | undefined, options: BoundedMapOptions<K, V>);
   constructor(first?: unknown, second?: unknown) {
     super();
-    let entries: unknown;
-    let options: unknown;
-    if (second !== undefined || (first !== undefined && first !== null && isIterable(first))) {
-      entries = first;
-      options = second;
-    } else options = first;
-    if (options === undefined || options === null) throw missingBound('BoundedMap', options);
-    const input = checkOptions(options, MAP_KEYS, 'BoundedMap');
-    const bounds = resolveBounds<K, V>(input, 'BoundedMap', input.sizeOf);
-    const onEvict =
-      input.onEvict === undefined
-        ? undefined
-        : validateFunction<(value: unknown, key: K, reason: EvictReason) => void>(
-            input.onEvict,
-            'options.onEvict',
-          );
-    this.#sizeOf = bounds.sizeOf;
-    this.#settings = {
-      max: bounds.max,
-      maxBytes: bounds.maxBytes,
-      sizeOf: bounds.sizeOf as ((value: unknown, key: K) => number) | undefined,
-      ttl: bounds.ttl,
-      sweepIntervalMs: bounds.sweepIntervalMs,
-      clock: bounds.clock,
-      policy: bounds.policy,
-      onEvict,
-    };
-    this.#name = bounds.name;
-    this.#unregistered = (input as { [UNREGISTERED]?: boolean })[UNREGISTERED] === true;
+    const { items: entries, input, settings, name } = construct<K>(first, second, 'BoundedMap', MAP_KEYS);
+    this.#settings = settings;
+    this.#name = name;
+    this.#unregistered = (input as { [UNREGISTERED]?: boolean | undefined })[UNREGISTERED] === true;
     if (entries !== undefined && entries !== null) {
       if (!isIterable(entries))
         throw invalidArgType('entries', 'an iterable of [key, value] entries', entries);
@@ -199,15 +177,17 @@ export class BoundedMap<K, V> extends Map<K, V> {
   /** The value for `key` (an access for the eviction policy); `undefined` when absent or expired. */
   override get(key: K): V | undefined {
     const store = this.#store;
-    const slot = store?.index.get(key);
-    if (slot === undefined) {
-      this.#misses++;
-      return undefined;
+    if (store !== undefined) {
+      const slot = store.index.get(key);
+      if (slot !== undefined) {
+        if (store.expires !== undefined && !store.live(slot)) return this.#expiredGet(store, slot);
+        store.policy.touch(slot);
+        this.#hits++;
+        return super.get(key);
+      }
     }
-    if (store!.expires !== undefined && !store!.live(slot)) return this.#expiredGet(store!, slot);
-    store!.policy.touch(slot);
-    this.#hits++;
-    return super.get(key);
+    this.#misses++;
+    return undefined;
   }
 
   /** The value for `key` without counting an access or a hit/miss. */
@@ -238,38 +218,39 @@ export class BoundedMap<K, V> extends Map<K, V> {
     if (this.#disposed) throw createError('ERR_DISPOSED', { what: `BoundedMap ${this.name}` });
     const store = this.#store ?? this.#open();
     let ttl = store.ttl;
-    let size = 0;
-    let explicitSize = false;
+    let size: number | undefined;
     if (options !== undefined && isPlainObject(options)) {
       if (options.ttl !== undefined) ttl = resolveTtl(options.ttl, 'options.ttl');
-      if (options.size !== undefined) {
-        size = validSize(options.size, 'options.size');
-        explicitSize = true;
-      }
+      if (options.size !== undefined) size = validSize(options.size, 'options.size');
     }
-    if (this.#sizeOf !== undefined) {
-      if (!explicitSize) size = validSize(this.#sizeOf(value, key), 'sizeOf(value, key)');
-      if (store.maxBytes !== 0 && size > store.maxBytes) {
-        throw createError('ERR_CACHE_ENTRY_TOO_LARGE', {
-          what: `BoundedMap ${this.name}`,
-          size,
-          maxBytes: store.maxBytes,
-        });
-      }
-    }
+    size = store.sizeOf === undefined ? 0 : store.measure(value, key, size);
     if (key === 0) key = 0 as K; // -0 → +0, as a Map stores it
     if (this.#flights !== undefined) this.#flights.invalidate(key);
-    const slot = store.index.get(key);
-    if (slot === undefined) {
-      super.set(key, value);
-      store.insert(key, size, ttl);
+    if (store.observed()) {
+      // A replaced value is reported: read it before it goes.
+      const slot = store.index.get(key);
+      if (slot === undefined) {
+        super.set(key, value);
+        store.insert(key, size, ttl);
+      } else {
+        const old = super.get(key);
+        super.set(key, value);
+        if (old !== value) store.replaced(old, key);
+        store.update(slot, size, ttl);
+      }
+      store.flush();
     } else {
-      const old = super.get(key);
+      // Nobody hears of replaced values: whether the Map grew tells a new key, one lookup fewer.
+      const before = mapSize.call(this);
       super.set(key, value);
-      if (old !== value) store.replaced(old, key);
-      store.update(slot, size, ttl);
+      if (mapSize.call(this) !== before) store.insert(key, size, ttl);
+      else {
+        const slot = store.index.get(key);
+        if (slot === undefined)
+          store.insert(key, size, ttl); // written around the bookkeeping
+        else store.update(slot, size, ttl);
+      }
     }
-    store.flush();
     return this;
   }
 
@@ -547,12 +528,4 @@ function unreachableLoad(): never {
 
 function validSize(size: unknown, name: string): number {
   return validateInteger(size, name, { min: 1, max: Number.MAX_SAFE_INTEGER });
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
 }

@@ -4,7 +4,6 @@ import {
   type Registration,
   registerPrimitive,
   validateFunction,
-  validateInteger,
   validateNumber,
 } from '@leakproof/core';
 import type { CacheStats } from './bounded-map.js';
@@ -12,11 +11,10 @@ import { disposeChannel } from './channels.js';
 import {
   BOUND_KEYS,
   type BoundOptions,
-  checkOptions,
+  construct,
   type EvictReason,
+  isIterable,
   isPlainObject,
-  missingBound,
-  resolveBounds,
   resolveTtl,
 } from './options.js';
 import { estimateSize } from './size-of.js';
@@ -76,7 +74,6 @@ export class BoundedSet<T> extends Set<T> {
   #store: Store<T> | undefined;
   readonly #settings: StoreSettings<T>;
   #disposed = false;
-  readonly #sizeOf: ((value: T) => number) | undefined;
   #registration: Registration | undefined;
   #name: string | undefined;
 
@@ -86,37 +83,9 @@ export class BoundedSet<T> extends Set<T> {
   constructor(values: Iterable<T> | null | undefined, options: BoundedSetOptions<T>);
   constructor(first?: unknown, second?: unknown) {
     super();
-    let values: unknown;
-    let options: unknown;
-    if (second !== undefined || (first !== undefined && first !== null && isIterable(first))) {
-      values = first;
-      options = second;
-    } else options = first;
-    if (options === undefined || options === null) throw missingBound('BoundedSet', options);
-    const input = checkOptions(options, SET_KEYS, 'BoundedSet');
-    const bounds = resolveBounds<T, T>(input, 'BoundedSet', input.sizeOf);
-    const sizeOf =
-      input.sizeOf === undefined
-        ? bounds.maxBytes === 0
-          ? undefined
-          : estimateSize
-        : validateFunction<(value: T) => number>(input.sizeOf, 'options.sizeOf');
-    const onEvict =
-      input.onEvict === undefined
-        ? undefined
-        : validateFunction<(value: T, reason: EvictReason) => void>(input.onEvict, 'options.onEvict');
-    this.#sizeOf = sizeOf;
-    this.#settings = {
-      max: bounds.max,
-      maxBytes: bounds.maxBytes,
-      sizeOf: sizeOf === undefined ? undefined : (value) => sizeOf(value as T),
-      ttl: bounds.ttl,
-      sweepIntervalMs: bounds.sweepIntervalMs,
-      clock: bounds.clock,
-      policy: bounds.policy,
-      onEvict: onEvict === undefined ? undefined : (value, _key, reason) => onEvict(value as T, reason),
-    };
-    this.#name = bounds.name;
+    const { items: values, settings, name } = construct<T>(first, second, 'BoundedSet', SET_KEYS);
+    this.#settings = settings;
+    this.#name = name;
     if (values !== undefined && values !== null) {
       if (!isIterable(values)) throw invalidArgType('values', 'an iterable', values);
       for (const value of values) this.add(value as T);
@@ -141,17 +110,7 @@ export class BoundedSet<T> extends Set<T> {
     if (options !== undefined && isPlainObject(options) && options.ttl !== undefined) {
       ttl = resolveTtl(options.ttl, 'options.ttl');
     }
-    let size = 0;
-    if (this.#sizeOf !== undefined) {
-      size = validateInteger(this.#sizeOf(value), 'sizeOf(value)', { min: 1, max: Number.MAX_SAFE_INTEGER });
-      if (store.maxBytes !== 0 && size > store.maxBytes) {
-        throw createError('ERR_CACHE_ENTRY_TOO_LARGE', {
-          what: `BoundedSet ${this.name}`,
-          size,
-          maxBytes: store.maxBytes,
-        });
-      }
-    }
+    const size = store.sizeOf === undefined ? 0 : store.measure(value, value, undefined);
     if (value === 0) value = 0 as T;
     const slot = store.index.get(value);
     if (slot === undefined) {
@@ -419,12 +378,4 @@ function setRecord<U>(other: SetLike<U>): { size: number; has(value: U): boolean
       return iterator;
     },
   };
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
 }

@@ -11,7 +11,8 @@ import {
   warnDeprecatedOption,
 } from '@leakproof/core';
 import type { PolicyName } from './policy/policy.js';
-import { defaultSizeOf } from './size-of.js';
+import { defaultSizeOf, estimateSize } from './size-of.js';
+import type { StoreSettings } from './store.js';
 
 /** Why an entry left the cache, as `onEvict` receives it. */
 export type EvictReason =
@@ -212,4 +213,78 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/** Whether `value` can be iterated (`for…of`). */
+export function isIterable(value: unknown): value is Iterable<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
+}
+
+/** What a `BoundedMap` or `BoundedSet` constructor was given, checked. @internal */
+export interface Construction<K> {
+  /** The entries or members to add first (`undefined` or `null`: none). */
+  readonly items: unknown;
+  /** The options, as checked. */
+  readonly input: Record<string, unknown>;
+  readonly settings: StoreSettings<K>;
+  readonly name: string | undefined;
+}
+
+/**
+ * Reads a constructor's arguments as Map's and Set's are, plus options:
+ * `(options)` or `(iterable, options)`. A Map's `sizeOf(value, key)` and
+ * `onEvict(value, key, reason)` go to the store as they are; a Set's `sizeOf(value)` and
+ * `onEvict(value, reason)` are adapted (its key is its value). @internal
+ */
+export function construct<K>(
+  first: unknown,
+  second: unknown,
+  what: 'BoundedMap' | 'BoundedSet',
+  known: readonly string[],
+): Construction<K> {
+  let items: unknown;
+  let options: unknown;
+  if (second !== undefined || (first !== undefined && first !== null && isIterable(first))) {
+    items = first;
+    options = second;
+  } else options = first;
+  if (options === undefined || options === null) throw missingBound(what, options);
+  const input = checkOptions(options, known, what);
+  const isMap = what === 'BoundedMap';
+  const bounds = resolveBounds<K, unknown>(input, what, input.sizeOf);
+  let sizeOf = bounds.sizeOf as ((value: unknown, key: K) => number) | undefined;
+  if (!isMap && sizeOf !== undefined) {
+    const one = (input.sizeOf === undefined ? estimateSize : sizeOf) as (value: unknown) => number;
+    sizeOf = (value) => one(value);
+  }
+  let onEvict: ((value: unknown, key: K, reason: EvictReason) => void) | undefined;
+  if (input.onEvict !== undefined) {
+    if (isMap) {
+      onEvict = validateFunction<(value: unknown, key: K, reason: EvictReason) => void>(
+        input.onEvict,
+        'options.onEvict',
+      );
+    } else {
+      const user = validateFunction<(value: unknown, reason: EvictReason) => void>(
+        input.onEvict,
+        'options.onEvict',
+      );
+      onEvict = (value, _key, reason) => user(value, reason);
+    }
+  }
+  const settings: StoreSettings<K> = {
+    max: bounds.max,
+    maxBytes: bounds.maxBytes,
+    sizeOf,
+    ttl: bounds.ttl,
+    sweepIntervalMs: bounds.sweepIntervalMs,
+    clock: bounds.clock,
+    policy: bounds.policy,
+    onEvict,
+  };
+  return { items, input, settings, name: bounds.name };
 }

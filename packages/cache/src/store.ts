@@ -1,4 +1,4 @@
-import { emitLeakproofWarning, unrefInterval } from '@leakproof/core';
+import { createError, emitLeakproofWarning, unrefInterval, validateInteger } from '@leakproof/core';
 import { evictChannel } from './channels.js';
 import type { Clock, EvictReason } from './options.js';
 import { LruPolicy } from './policy/lru.js';
@@ -21,14 +21,6 @@ const FIRST_CAPACITY = 8;
 // An empty store allocates nothing of its own: these stand in until the first entry.
 const EMPTY_INDEX: Map<never, number> = new Map<never, number>();
 const EMPTY: never[] = [];
-const NO_POLICY: Policy = {
-  resize() {},
-  add() {},
-  touch() {},
-  remove() {},
-  evict: () => -1,
-  clear() {},
-};
 const performanceNow = (): number => performance.now();
 
 /** What a store needs to know about its bounds and hooks. @internal */
@@ -52,8 +44,8 @@ export interface StoreSettings<K> {
  */
 export class Store<K> {
   index: Map<K, number> = EMPTY_INDEX;
-  policy: Policy = NO_POLICY;
-  readonly #policyName: PolicyName;
+  /** Created with the store (a store exists from the first entry); its arrays grow with the slots. */
+  readonly policy: Policy;
   /** Slot → key (`undefined` in free slots). */
   keys: (K | undefined)[] = EMPTY;
   /** Free slots below {@link Store.next}. */
@@ -96,9 +88,31 @@ export class Store<K> {
     this.#sweepIntervalMs = settings.sweepIntervalMs;
     const clock = settings.clock;
     this.now = clock === undefined ? performanceNow : clock.now.bind(clock);
-    this.#policyName = settings.policy;
+    this.policy = settings.policy === 'lru' ? new LruPolicy() : new TinyLfuPolicy(settings.max);
     this.#onEvict = settings.onEvict;
     this.#queue = settings.onEvict === undefined ? undefined : [];
+  }
+
+  /**
+   * The size of a value about to be stored: `given`, or else what `sizeOf` says (checked to
+   * be a positive integer). Throws `ERR_CACHE_ENTRY_TOO_LARGE` when it alone exceeds
+   * `maxBytes`. Only called when sizes are tracked.
+   */
+  measure(value: unknown, key: K, given: number | undefined): number {
+    const size =
+      given ??
+      validateInteger(this.sizeOf!(value, key), this.#isMap ? 'sizeOf(value, key)' : 'sizeOf(value)', {
+        min: 1,
+        max: Number.MAX_SAFE_INTEGER,
+      });
+    if (this.maxBytes !== 0 && size > this.maxBytes) {
+      throw createError('ERR_CACHE_ENTRY_TOO_LARGE', {
+        what: `${this.#isMap ? 'BoundedMap' : 'BoundedSet'} ${this.name}`,
+        size,
+        maxBytes: this.maxBytes,
+      });
+    }
+    return size;
   }
 
   /** Whether the entry in `slot` has not expired. */
@@ -112,6 +126,18 @@ export class Store<K> {
   /** A new key, already written to the host: give it a slot and make room if a bound requires. */
   insert(key: K, size: number, ttl: number): void {
     if (this.#hostSize() !== this.index.size + 1) this.#reconcile(key);
+    this.#place(key, size, ttl);
+    this.sets++;
+    this.fit();
+  }
+
+  /** Whether a removal or replacement would be reported (an `onEvict`, or a channel subscriber). */
+  observed(): boolean {
+    return this.#queue !== undefined || evictChannel.hasSubscribers;
+  }
+
+  /** Gives `key` a slot: its size and expiry, and its place in the policy. */
+  #place(key: K, size: number, ttl: number): void {
     if (this.index === EMPTY_INDEX) this.#allocate();
     let slot: number;
     if (this.free.length !== 0) slot = this.free.pop()!;
@@ -125,10 +151,8 @@ export class Store<K> {
       this.sizes[slot] = size;
       this.bytes += size;
     }
-    this.#setExpiry(slot, ttl);
+    if (ttl !== 0 || this.expires !== undefined) this.#setExpiry(slot, ttl);
     this.policy.add(slot, key);
-    this.sets++;
-    this.fit();
   }
 
   /** An existing key was rewritten: new size and expiry, and it counts as an access. */
@@ -195,14 +219,11 @@ export class Store<K> {
     this.policy.resize(0);
   }
 
-  /** The first entry: the index, the slot arrays and the policy come into being. */
+  /** The first entry: the index and the slot arrays come into being. */
   #allocate(): void {
     this.index = new Map();
     this.keys = [];
     this.free = [];
-    if (this.policy === NO_POLICY) {
-      this.policy = this.#policyName === 'lru' ? new LruPolicy() : new TinyLfuPolicy(this.max);
-    }
   }
 
   /** Removes expired entries when the earliest known expiry has passed. */
@@ -310,6 +331,10 @@ export class Store<K> {
     if (this.max !== 0) capacity = Math.min(capacity, this.max + 1);
     this.capacity = capacity;
     this.policy.resize(capacity);
+    // Exactly `capacity` key slots (an array grown by assignment would keep up to half again).
+    const keys = new Array<K | undefined>(capacity);
+    for (let i = 0; i < this.next; i++) keys[i] = this.keys[i];
+    this.keys = keys;
     if (this.expires !== undefined) this.expires = copy(this.expires, capacity);
     if (this.sizeOf !== undefined) this.sizes = copy(this.sizes ?? new Float64Array(0), capacity);
   }
@@ -360,22 +385,9 @@ export class Store<K> {
     }
   }
 
+  /** Adopts a key written around the bookkeeping (not counted as a set). */
   insertForeign(key: K, size: number): void {
-    if (this.index === EMPTY_INDEX) this.#allocate();
-    let slot: number;
-    if (this.free.length !== 0) slot = this.free.pop()!;
-    else {
-      if (this.next === this.capacity) this.#grow();
-      slot = this.next++;
-    }
-    this.index.set(key, slot);
-    this.keys[slot] = key;
-    if (this.sizes !== undefined) {
-      this.sizes[slot] = size;
-      this.bytes += size;
-    }
-    this.#setExpiry(slot, this.ttl);
-    this.policy.add(slot, key);
+    this.#place(key, size, this.ttl);
   }
 
   #startSweep(): void {

@@ -18,9 +18,9 @@ export function describeValue(value: unknown): string {
     case 'symbol':
       return `\`${value.toString()}\` (symbol)`;
     case 'function':
-      return `function ${(value as { name?: string }).name || '<anonymous>'}`;
+      return `function ${(value as { name?: string | undefined }).name || '<anonymous>'}`;
     default: {
-      const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+      const ctor = (value as { constructor?: { name?: unknown } | undefined }).constructor;
       const name = typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'Object';
       return `an instance of ${name}`;
     }

@@ -35,7 +35,8 @@ class SuppressedErrorPolyfill extends Error implements SuppressedErrorLike {
 
 /** The global `SuppressedError` where the runtime has one, a compatible class otherwise. */
 export const SuppressedError: SuppressedErrorConstructor =
-  (globalThis as { SuppressedError?: SuppressedErrorConstructor }).SuppressedError ?? SuppressedErrorPolyfill;
+  (globalThis as { SuppressedError?: SuppressedErrorConstructor | undefined }).SuppressedError ??
+  SuppressedErrorPolyfill;
 
 enum State {
   Pending,

@@ -6,7 +6,7 @@
  */
 const BRAND: unique symbol = Symbol.for('leakproof.error.classes') as never;
 
-type Branded = { [BRAND]?: readonly string[] };
+type Branded = { [BRAND]?: readonly string[] | undefined };
 
 function brandOf(value: unknown): readonly string[] | undefined {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;

@@ -36,7 +36,7 @@ export interface PrimitiveInfo {
   /** Figures read when the list was taken. */
   readonly stats: PrimitiveStats;
   /** Present when the primitive can shed load; a no-op once it is gone. */
-  readonly compact?: (fraction: number) => void;
+  readonly compact?: ((fraction: number) => void) | undefined;
 }
 
 /** The handle `registerPrimitive` returns; disposing it unregisters. */
@@ -108,7 +108,7 @@ export function registerPrimitive<T extends object>(target: T, options: Register
 }
 
 /** The primitives alive now, optionally only those of one `kind`, oldest first. */
-export function listPrimitives(filter: { kind?: string } = {}): PrimitiveInfo[] {
+export function listPrimitives(filter: { kind?: string | undefined } = {}): PrimitiveInfo[] {
   const out: PrimitiveInfo[] = [];
   for (const entry of entries.values()) {
     if (filter.kind !== undefined && entry.kind !== filter.kind) continue;

@@ -22,7 +22,7 @@ export function isStackCaptureEnabled(): boolean {
  */
 export function captureStack(skip = 0, force = false): string | undefined {
   if (!enabled && !force) return undefined;
-  const holder: { stack?: string } = {};
+  const holder: { stack?: string | undefined } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = skip + 12;
   Error.captureStackTrace(holder, captureStack);

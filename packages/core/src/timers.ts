@@ -67,7 +67,7 @@ export function onAbort(
 }
 
 const addAbortListener: ((signal: AbortSignal, listener: () => void) => Disposable) | undefined = (
-  events as { addAbortListener?: (signal: AbortSignal, listener: () => void) => Disposable }
+  events as { addAbortListener?: ((signal: AbortSignal, listener: () => void) => Disposable) | undefined }
 ).addAbortListener;
 
 const noop = (): void => {};

@@ -26,9 +26,9 @@ export const MAX_ENTRIES = 2 ** 24;
 /** Bounds for {@link validateInteger}. Both ends are inclusive. */
 export interface IntegerBounds {
   /** @default 0 */
-  readonly min?: number;
+  readonly min?: number | undefined;
   /** @default Number.MAX_SAFE_INTEGER */
-  readonly max?: number;
+  readonly max?: number | undefined;
 }
 
 /**
@@ -56,9 +56,9 @@ export function validatePositiveInteger(value: unknown, name: string, max: numbe
 /** Options for {@link validateDuration}. */
 export interface DurationOptions {
   /** Accept `Infinity` as "no limit". @default false */
-  readonly allowInfinity?: boolean;
+  readonly allowInfinity?: boolean | undefined;
   /** Smallest accepted value. @default 0 */
-  readonly min?: number;
+  readonly min?: number | undefined;
 }
 
 /**

@@ -61,7 +61,9 @@ export interface EventEmitterConstructor extends EventEmitterCallable {
 
 const EventEmitterFunction = function EventEmitter(this: never, opts?: EventEmitterOptions): void {
   // Looked up each time, as Node's constructor does, so code that replaces init applies.
-  (EventEmitterFunction as unknown as { init: typeof init }).init.call(this, opts);
+  // Through the function's own name, a binding V8 knows is never assigned (the module's
+  // const becomes a var in the bundle).
+  (EventEmitter as unknown as { init: typeof init }).init.call(this, opts);
 };
 Object.defineProperty(proto, 'constructor', {
   value: EventEmitterFunction,

@@ -38,7 +38,7 @@ export function describeReceived(value: unknown): string {
     case 'function':
       return `function ${value.name}`;
     case 'object': {
-      const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+      const ctor = (value as { constructor?: { name?: unknown } | undefined }).constructor;
       if (ctor && 'name' in ctor) return `an instance of ${String(ctor.name)}`;
       return inspect(value, { depth: -1 });
     }

@@ -24,6 +24,6 @@ export const captureRejections: boolean = NodeEvents.captureRejections;
 export const defaultMaxListeners: number = NodeEvents.defaultMaxListeners;
 /** Node's `usingDomains` at load time (read `EventEmitter.usingDomains` for the live flag). */
 export const usingDomains: boolean =
-  (NodeEvents as unknown as { usingDomains?: boolean }).usingDomains ?? false;
+  (NodeEvents as unknown as { usingDomains?: boolean | undefined }).usingDomains ?? false;
 /** `EventEmitter.init`, for code that calls it directly. */
 export const init: (this: object, options?: EventEmitterOptions) => void = EventEmitter.init;

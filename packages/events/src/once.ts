@@ -28,7 +28,7 @@ interface OnceEmitter {
   removeListener(type: string | symbol, listener: Function): unknown;
 }
 interface OnceTarget {
-  addEventListener(type: string, listener: Function, options?: { once?: boolean }): void;
+  addEventListener(type: string, listener: Function, options?: { once?: boolean | undefined }): void;
   removeEventListener(type: string, listener: Function): void;
 }
 

@@ -53,7 +53,7 @@ export declare const kEventMap: unique symbol;
 type AnyListener = (...args: any[]) => unknown;
 
 /** The event map of an emitter type: leakproof's and `node:events`' generic emitters carry one. */
-export type EventMapOf<E> = E extends { readonly [kEventMap]?: infer M }
+export type EventMapOf<E> = E extends { readonly [kEventMap]?: infer M | undefined }
   ? M
   : E extends import('node:events').EventEmitter<infer M extends EventMap<M>>
     ? M

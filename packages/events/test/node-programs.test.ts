@@ -93,6 +93,43 @@ describe("behaviours from Node's test programs", () => {
     return [outcome, ee.listenerCount('error'), ee.listenerCount('myevent')];
   });
 
+  conform(
+    "once() with a signal: one 'abort' listener while waiting, none once settled by the event or by 'error'",
+    async (m) => {
+      const counts: number[] = [];
+      const ac = new AbortController();
+      const ee = new m.EventEmitter();
+      process.nextTick(() => ee.emit('foo'));
+      const waiting = m.once(ee, 'foo', { signal: ac.signal });
+      counts.push(m.getEventListeners(ac.signal, 'abort').length, ee.listenerCount('error'));
+      await waiting;
+      counts.push(m.getEventListeners(ac.signal, 'abort').length, ee.listenerCount('error'));
+      const boom = new Error('boom');
+      process.nextTick(() => ee.emit('error', boom));
+      const failed = await m.once(ee, 'bar', { signal: ac.signal }).catch((error: unknown) => error === boom);
+      counts.push(
+        m.getEventListeners(ac.signal, 'abort').length,
+        ee.listenerCount('error'),
+        ee.listenerCount('bar'),
+      );
+      return [counts, failed];
+    },
+  );
+
+  conform('on(): a listener removed by another during emit still runs in that emit, not the next', (m) => {
+    const ee = new m.EventEmitter();
+    const log: string[] = [];
+    const second = () => log.push('second');
+    ee.on('x', () => {
+      log.push('first');
+      ee.removeListener('x', second);
+    });
+    ee.on('x', second);
+    ee.emit('x');
+    ee.emit('x');
+    return log;
+  });
+
   it("deleting a method from the prototype leaves Node's, inherited (a documented difference)", () => {
     const P = leakproof.EventEmitter.prototype as unknown as Record<string, unknown>;
     const own = Object.getOwnPropertyDescriptor(P, 'prependListener')!;

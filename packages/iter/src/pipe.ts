@@ -72,7 +72,7 @@ export function pipe(source: unknown, ...stages: Fn<unknown, unknown>[]): unknow
     try {
       current = stage(current);
     } catch (error) {
-      const built = current as { return?: (value?: unknown) => unknown };
+      const built = current as { return?: ((value?: unknown) => unknown) | undefined };
       if (typeof built.return === 'function') Promise.resolve(built.return()).catch(() => {});
       throw error;
     }

@@ -17,7 +17,7 @@ import {
 } from '@leakproof/iter';
 import { expectCollected, gc } from '@leakproof/memwatch';
 import { describe, expect, test } from 'vitest';
-import { deferred, probe, range, settle, sleep, untilAborted } from './helpers.js';
+import { deferred, probe, range, settle, sleep, until, untilAborted } from './helpers.js';
 
 type Factory = (source: AsyncIterable<number>, signal: AbortSignal) => Stage<unknown>;
 
@@ -127,7 +127,7 @@ describe.each(stages)('%s: early stop and abort', (_name, make) => {
     const stage = make(p.source, controller.signal);
     await stage.next();
     controller.abort();
-    await sleep(10);
+    await until(() => p.closed() === 1, 'the source to close'); // its finally takes 5 ms
     expect(p.closed()).toBe(1);
     await expect(stage.next()).rejects.toMatchObject({ name: 'AbortError' });
     expect(await stage.next()).toEqual({ done: true, value: undefined });

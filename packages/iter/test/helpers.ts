@@ -82,6 +82,18 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Waits for `condition` to hold, polling once per macrotask turn: for a state reached through
+ * a real timer (a source's slow `finally`), which a loaded machine may delay. Fails after
+ * `turns` turns, a safety net and not a timing assertion.
+ */
+export async function until(condition: () => boolean, what: string, turns = 10_000): Promise<void> {
+  for (let i = 0; !condition(); i++) {
+    if (i === turns) throw new Error(`never happened: ${what}`);
+    await sleep(1);
+  }
+}
+
 /** Lets every pending microtask and a few macrotask turns run: "as far as it will go". */
 export async function settle(turns = 5): Promise<void> {
   for (let i = 0; i < turns; i++) await immediate();

@@ -235,7 +235,7 @@ async function profileCommand(args: string[], io: Io): Promise<number> {
 /** The fleet view is its own entry of the build (dist/fleet/cli.js), loaded only when asked for. */
 async function fleetCommand(args: string[], io: Io): Promise<number> {
   const specifier = ['.', 'fleet', 'cli.js'].join('/');
-  let fleet: { runFleetCli?: (args: string[]) => Promise<number> };
+  let fleet: { runFleetCli?: ((args: string[]) => Promise<number>) | undefined };
   try {
     fleet = (await import(specifier)) as typeof fleet;
   } catch {
@@ -270,11 +270,14 @@ export async function runCli(argv: readonly string[], io: Io = defaultIo): Promi
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string | undefined }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.stderr(`memwatch: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }
-    if ((error as { code?: string }).code?.startsWith('ERR_')) {
+    if ((error as { code?: string | undefined }).code?.startsWith('ERR_')) {
       io.stderr(`memwatch: ${(error as Error).message}\n`);
       return 2;
     }

@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import { invalidArgType, LeakproofError, validateFunction } from '@leakproof/core';
+import { createError, invalidArgType, validateFunction } from '@leakproof/core';
 
 type QueryObjects = (ctor: Function, options?: { format: 'count' }) => number;
 
@@ -20,12 +20,12 @@ type QueryObjects = (ctor: Function, options?: { format: 'count' }) => number;
  */
 export function countLive(Ctor: Function): number {
   validateFunction(Ctor, 'Ctor');
-  const query = (v8 as { queryObjects?: QueryObjects }).queryObjects;
+  const query = (v8 as { queryObjects?: QueryObjects | undefined }).queryObjects;
   if (typeof query !== 'function') {
-    throw new LeakproofError(
-      'ERR_UNSUPPORTED_RUNTIME',
-      `countLive() needs v8.queryObjects, which Node ${process.version} does not have (Node >= 20.13 or >= 22 does)`,
-    );
+    throw createError('ERR_UNSUPPORTED_RUNTIME', {
+      what: 'countLive()',
+      needs: 'v8.queryObjects (Node >= 20.13 or >= 22)',
+    });
   }
   if (typeof Ctor.prototype !== 'object' || Ctor.prototype === null) {
     throw invalidArgType('Ctor', 'a constructor with a prototype', Ctor);

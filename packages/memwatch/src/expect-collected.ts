@@ -1,7 +1,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import {
+  createError,
   invalidArgType,
-  LeakproofError,
   validateFunction,
   validateInteger,
   validateOptions,
@@ -11,9 +11,9 @@ import { gc } from './gc.js';
 /** Options of {@link expectCollected}. */
 export interface ExpectCollectedOptions {
   /** Full collections to try before giving up. @default 10 */
-  readonly attempts?: number;
+  readonly attempts?: number | undefined;
   /** What to call the object in the error message. @default 'the object' */
-  readonly label?: string;
+  readonly label?: string | undefined;
 }
 
 // Kept in its own async function so that, once it returns, no frame of ours holds the target.
@@ -70,8 +70,5 @@ export async function expectCollected(
     if (ref.deref() === undefined && finalized) return;
   }
   if (ref.deref() === undefined) return; // collected; a late finalizer is not a leak
-  throw new LeakproofError(
-    'ERR_LEAK_DETECTED',
-    `Expected ${label} to be garbage-collected, but it was still reachable after ${attempts} full collections`,
-  );
+  throw createError('ERR_LEAK_DETECTED', { label, attempts });
 }

@@ -38,7 +38,7 @@ function start(): void {
   count = 0;
   observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      const kind = (entry as { detail?: { kind?: number | undefined } | undefined }).detail?.kind;
       if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
         count++;
         // Entries arrive in a batch after the collection: read once per batch, what is left now.

@@ -19,7 +19,7 @@ export async function loadPromClient(
   } catch (error) {
     throw createError('ERR_MISSING_PEER_DEPENDENCY', PROM_CLIENT, { cause: error });
   }
-  const m = mod as Partial<PromClientModule> & { default?: Partial<PromClientModule> };
+  const m = mod as Partial<PromClientModule> & { default?: Partial<PromClientModule> | undefined };
   const client = typeof m.Gauge === 'function' ? m : m.default;
   if (typeof client?.Gauge !== 'function' || typeof client.Counter !== 'function') {
     throw createError('ERR_MISSING_PEER_DEPENDENCY', {

@@ -58,11 +58,11 @@ export type MemoryProfileHandler = (
 ) => Promise<void>;
 
 interface RequestLike {
-  readonly method?: string;
-  readonly url?: string;
-  readonly headers?: Record<string, string | string[] | undefined>;
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers?: Record<string, string | string[] | undefined> | undefined;
   /** fastify's request wraps node's. */
-  readonly raw?: RequestLike;
+  readonly raw?: RequestLike | undefined;
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();

@@ -171,6 +171,18 @@ export async function registerMetrics(
 
   const registered: string[] = [];
   try {
+    // One unlabelled figure of the whole process, read at scrape time.
+    const processGauge = (name: string, help: string, read: () => number): void => {
+      new client.Gauge({
+        name: `${prefix}${name}`,
+        help,
+        registers: [reg],
+        collect() {
+          this.set(read());
+        },
+      });
+      registered.push(`${prefix}${name}`);
+    };
     for (const def of DEFINITIONS) {
       const read = (info: PrimitiveInfo): number | undefined => {
         if (!def.kinds.includes(info.kind)) return undefined;
@@ -243,42 +255,26 @@ export async function registerMetrics(
     });
     registered.push(`${prefix}primitives`);
     const statusOptions = { primitives: false, ...(containerLimit === undefined ? {} : { containerLimit }) };
-    new client.Gauge({
-      name: `${prefix}memory_pressure_ratio`,
-      help: 'The larger of heap used over the heap limit and RSS over the container limit.',
-      registers: [reg],
-      collect() {
-        this.set(memoryStatus(statusOptions).pressure);
-      },
-    });
-    registered.push(`${prefix}memory_pressure_ratio`);
-    new client.Gauge({
-      name: `${prefix}memory_effective_limit_bytes`,
-      help: 'The smaller of the V8 heap limit and the container memory limit.',
-      registers: [reg],
-      collect() {
-        this.set(memoryStatus(statusOptions).effectiveLimit);
-      },
-    });
-    registered.push(`${prefix}memory_effective_limit_bytes`);
-    new client.Gauge({
-      name: `${prefix}heap_limit_bytes`,
-      help: "V8's heap limit (--max-old-space-size or its default).",
-      registers: [reg],
-      collect() {
-        this.set(v8.getHeapStatistics().heap_size_limit);
-      },
-    });
-    registered.push(`${prefix}heap_limit_bytes`);
-    new client.Gauge({
-      name: `${prefix}heap_after_gc_bytes`,
-      help: 'Heap used right after the last major collection V8 ran on its own (NaN until the first).',
-      registers: [reg],
-      collect() {
-        this.set(heapAfterGc()?.bytes ?? Number.NaN);
-      },
-    });
-    registered.push(`${prefix}heap_after_gc_bytes`);
+    processGauge(
+      'memory_pressure_ratio',
+      'The larger of heap used over the heap limit and RSS over the container limit.',
+      () => memoryStatus(statusOptions).pressure,
+    );
+    processGauge(
+      'memory_effective_limit_bytes',
+      'The smaller of the V8 heap limit and the container memory limit.',
+      () => memoryStatus(statusOptions).effectiveLimit,
+    );
+    processGauge(
+      'heap_limit_bytes',
+      "V8's heap limit (--max-old-space-size or its default).",
+      () => v8.getHeapStatistics().heap_size_limit,
+    );
+    processGauge(
+      'heap_after_gc_bytes',
+      'Heap used right after the last major collection V8 ran on its own (NaN until the first).',
+      () => heapAfterGc()?.bytes ?? Number.NaN,
+    );
     new client.Gauge({
       name: `${prefix}heap_growth_bytes_per_second`,
       help: 'Robust (Theil-Sen) slope of the heap after major collections over a watchMemory window.',

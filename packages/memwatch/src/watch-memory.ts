@@ -104,10 +104,10 @@ interface WatcherConfig {
   readonly trendBytesPerSecond: number;
   readonly pressureThreshold: number;
   readonly heapSnapshot: HeapSnapshotOption;
-  readonly onTrend?: (alarm: TrendAlarm) => void;
-  readonly onPressure?: (alarm: PressureAlarm) => void;
-  readonly containerLimit?: number;
-  readonly pressure?: () => number;
+  readonly onTrend?: ((alarm: TrendAlarm) => void) | undefined;
+  readonly onPressure?: ((alarm: PressureAlarm) => void) | undefined;
+  readonly containerLimit?: number | undefined;
+  readonly pressure?: (() => number) | undefined;
 }
 
 class Watcher implements MemoryWatcher {
@@ -137,7 +137,7 @@ class Watcher implements MemoryWatcher {
     // Only major collections give an honest floor: after a scavenge, old-space garbage still counts.
     this.#observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
-        const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+        const kind = (entry as { detail?: { kind?: number | undefined } | undefined }).detail?.kind;
         if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
           // Young generation left out: it refills with fresh garbage before this callback runs.
           this.#lowAfterMajorGc = Math.min(this.#lowAfterMajorGc, oldGenerationUsed());
@@ -331,10 +331,14 @@ export function watchMemory(options?: WatchMemoryOptions): MemoryWatcher {
         ? 0.85
         : validateNumber(opts.pressureThreshold, 'options.pressureThreshold', 0, Number.MAX_VALUE),
     heapSnapshot: validateSnapshotOption(opts.heapSnapshot),
-    ...(opts.onTrend === undefined ? {} : { onTrend: validateFunction(opts.onTrend, 'options.onTrend') }),
+    ...(opts.onTrend === undefined
+      ? {}
+      : { onTrend: validateFunction<(alarm: TrendAlarm) => void>(opts.onTrend, 'options.onTrend') }),
     ...(opts.onPressure === undefined
       ? {}
-      : { onPressure: validateFunction(opts.onPressure, 'options.onPressure') }),
+      : {
+          onPressure: validateFunction<(alarm: PressureAlarm) => void>(opts.onPressure, 'options.onPressure'),
+        }),
     ...(opts.pressure === undefined
       ? {}
       : { pressure: validateFunction<() => number>(opts.pressure, 'options.pressure') }),

@@ -1,5 +1,4 @@
 import v8 from 'node:v8';
-import { BoundedMap } from '@leakproof/cache';
 import { registerPrimitive } from '@leakproof/core';
 import { registerMetrics } from '@leakproof/memwatch/prometheus';
 import * as promClient from 'prom-client';
@@ -29,50 +28,6 @@ async function afterGcObserved(): Promise<void> {
 }
 
 describe('registerMetrics', () => {
-  it('exposes per-primitive series with kind and name labels on a real registry', async () => {
-    const registry = new Registry();
-    const map = new BoundedMap<string, string>({ max: 10, name: 'prom-cache' });
-    map.set('a', '1');
-    map.set('b', '2');
-    map.get('a');
-    map.get('zzz');
-    const pool = { size: 4, borrowed: 3, pending: 2, acquireTimeouts: 1 };
-    using _pool = registerPrimitive(pool, { kind: 'pool', name: 'prom-pool', stats: (p) => ({ ...p }) });
-    const emitter = { listeners: 5 };
-    using _emitter = registerPrimitive(emitter, {
-      kind: 'emitter',
-      name: 'prom-emitter',
-      stats: (e) => ({ ...e }),
-    });
-    using binding = await registerMetrics(registry, { prefix: 'app_', containerLimit: 2 ** 40 });
-
-    const text = await registry.metrics();
-    expect(text).toContain('app_cache_hits_total{kind="cache",name="prom-cache"} 1');
-    expect(text).toContain('app_cache_misses_total{kind="cache",name="prom-cache"} 1');
-    expect(text).toContain('app_cache_size{kind="cache",name="prom-cache"} 2');
-    expect(text).toContain('# TYPE app_cache_evictions_total counter');
-    expect(text).toContain('app_pool_size{kind="pool",name="prom-pool"} 4');
-    expect(text).toContain('app_pool_borrowed{kind="pool",name="prom-pool"} 3');
-    expect(text).toContain('app_pool_pending{kind="pool",name="prom-pool"} 2');
-    expect(text).toContain('app_pool_timeouts_total{kind="pool",name="prom-pool"} 1');
-    expect(text).toContain('app_emitter_listeners{kind="emitter",name="prom-emitter"} 5');
-    expect(text).toContain('app_primitive_stat{kind="cache",name="prom-cache",stat="sets"} 2');
-    expect(text).toMatch(/app_primitives\{kind="pool"\} \d+/);
-    expect(text).toMatch(/app_memory_pressure_ratio 0\.\d+/);
-    expect(binding.names).toContain('app_memory_effective_limit_bytes');
-
-    // Values are read at scrape time.
-    map.set('c', '3');
-    pool.borrowed = 0;
-    const again = await registry.metrics();
-    expect(again).toContain('app_cache_size{kind="cache",name="prom-cache"} 3');
-    expect(again).toContain('app_pool_borrowed{kind="pool",name="prom-pool"} 0');
-
-    // A disposed primitive's series disappear.
-    map.dispose();
-    expect(await registry.metrics()).not.toContain('name="prom-cache"');
-  });
-
   it('never keeps a primitive alive', async () => {
     const registry = new Registry();
     using _binding = await registerMetrics(registry);

@@ -67,7 +67,7 @@ export function isRedisClient(value: unknown): value is RedisClient {
 
 /** True for an ioredis `Cluster`. */
 export function isCluster(client: RedisClient): client is Cluster {
-  return (client as { isCluster?: boolean }).isCluster === true;
+  return (client as { isCluster?: boolean | undefined }).isCluster === true;
 }
 
 /**

@@ -5,7 +5,10 @@ export const memwatchErrors = defineErrors({
   ERR_LEAK_DETECTED: {
     kind: 'LeakproofError',
     summary: 'memory grows per operation (assertNoLeak), or an object is still reachable (expectCollected)',
-    message: (p: { growth: string; sites: string }) => `Memory grew by ${p.growth}${p.sites}`,
+    message: (p: { growth: string; sites: string } | { label: string; attempts: number }) =>
+      'label' in p
+        ? `Expected ${p.label} to be garbage-collected, but it was still reachable after ${p.attempts} full collections`
+        : `Memory grew by ${p.growth}${p.sites}`,
   },
   ERR_PROFILER_BUSY: {
     kind: 'LeakproofError',

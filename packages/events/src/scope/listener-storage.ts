@@ -26,7 +26,7 @@ export function record(state: ScopeState, target: object, type: string | symbol,
 
 function track(state: ScopeState, target: object): void {
   state.lastTarget = target;
-  if ((target as { [kLeakproofEmitter]?: boolean })[kLeakproofEmitter] !== true) return;
+  if ((target as { [kLeakproofEmitter]?: boolean | undefined })[kLeakproofEmitter] !== true) return;
   const emitter = target as NodeEmitterFields;
   if (state.emitter === emitter || state.emitters?.includes(emitter)) return;
   if (state.emitter === undefined) state.emitter = emitter;

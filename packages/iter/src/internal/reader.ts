@@ -143,7 +143,7 @@ export class Reader<T> {
     if (this.#finished) return;
     this.#finished = true;
     if (this.#stream !== undefined && !this.#stream.destroyed) this.#stream.destroy();
-    const iterator = this.#iterator as { return?: () => unknown };
+    const iterator = this.#iterator as { return?: (() => unknown) | undefined };
     if (typeof iterator.return === 'function') await iterator.return();
   }
 

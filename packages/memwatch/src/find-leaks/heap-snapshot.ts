@@ -9,16 +9,16 @@ export interface RawHeapSnapshot {
       readonly node_types: readonly [readonly string[], ...unknown[]];
       readonly edge_fields: readonly string[];
       readonly edge_types: readonly [readonly string[], ...unknown[]];
-      readonly trace_function_info_fields?: readonly string[];
-      readonly trace_node_fields?: readonly string[];
-      readonly location_fields?: readonly string[];
+      readonly trace_function_info_fields?: readonly string[] | undefined;
+      readonly trace_node_fields?: readonly string[] | undefined;
+      readonly location_fields?: readonly string[] | undefined;
     };
   };
   readonly nodes: readonly number[];
   readonly edges: readonly number[];
-  readonly trace_function_infos?: readonly number[];
-  readonly trace_tree?: readonly unknown[];
-  readonly locations?: readonly number[];
+  readonly trace_function_infos?: readonly number[] | undefined;
+  readonly trace_tree?: readonly unknown[] | undefined;
+  readonly locations?: readonly number[] | undefined;
   readonly strings: readonly string[];
 }
 
@@ -159,11 +159,21 @@ export class HeapGraph {
   }
 
   /**
+   * Nodes whose own edges are followed only after every other path: the stack roots (what
+   * findLeaks' own frames hold right now), and compiled code (optimised code embeds the
+   * objects it was specialised on, and its deoptimisation data keeps them: a path through
+   * it says what the JIT saw, not what the program holds).
+   */
+  #deferred(node: number): boolean {
+    return this.type(node) === 'code' || this.name(node) === '(Stack roots)';
+  }
+
+  /**
    * Breadth-first from the root over strong edges: the parent (node and edge) of every
    * reachable node on a shortest path. Weak edges do not retain; shortcut edges duplicate
-   * a path the real edges also give. The stack is searched last: a path through a frame
-   * that happens to be running (the profiler's own) says less than one through a module,
-   * a global or a handle.
+   * a path the real edges also give. The stack and compiled code are searched last (see
+   * `#deferred`): a path through them says less than one through a module, a global or a
+   * handle.
    */
   shortestPaths(): { parent: Int32Array; depth: Uint32Array; via: { type: string; name: string }[] } {
     const parent = new Int32Array(this.nodeCount).fill(-1);
@@ -179,7 +189,7 @@ export class HeapGraph {
           for (const edge of this.edges(node)) {
             if (edge.type === 'weak' || edge.type === 'shortcut') continue;
             if (parent[edge.to] !== -1) continue;
-            if (defer && this.name(edge.to) === '(Stack roots)') {
+            if (defer && this.#deferred(edge.to)) {
               deferred.push(edge.to);
               parent[edge.to] = node;
               depth[edge.to] = depth[node]! + 1;

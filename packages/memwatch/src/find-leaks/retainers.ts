@@ -78,6 +78,12 @@ async function takeTrackedSnapshot(
   run: (count: number) => Promise<void>,
   ops: number,
 ): Promise<RawHeapSnapshot> {
+  // V8's allocation tracker records physical frames: where the optimiser has inlined the
+  // allocating function into its caller, the object is recorded as the caller's, and the
+  // site finds none of its own. Precise call-count coverage deoptimises every function and
+  // keeps the optimiser off while it is on, so every frame of the tracked run is real.
+  await session.post('Profiler.enable');
+  await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
   await session.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
   try {
     await run(ops);
@@ -95,6 +101,8 @@ async function takeTrackedSnapshot(
     // Disabling stops the tracking without the snapshot that stopTrackingHeapObjects takes.
     await session.post('HeapProfiler.disable');
     await session.post('HeapProfiler.enable');
+    await session.post('Profiler.stopPreciseCoverage');
+    await session.post('Profiler.disable');
   }
 }
 

@@ -30,9 +30,9 @@ export function originalPosition(
   const map = mapOf(url);
   if (map === undefined) return undefined;
   const entry = map.findEntry(line, Math.max(0, column)) as {
-    originalSource?: string;
-    originalLine?: number;
-    originalColumn?: number;
+    originalSource?: string | undefined;
+    originalLine?: number | undefined;
+    originalColumn?: number | undefined;
   };
   if (entry.originalSource === undefined || entry.originalLine === undefined) return undefined;
   return { url: entry.originalSource, line: entry.originalLine, column: entry.originalColumn ?? 0 };

@@ -122,7 +122,7 @@ export async function runFleetCli(args: string[], io: FleetCliIo = {}): Promise<
   }
 
   const startedAt = Date.now();
-  const tty = !json && (stdout as { isTTY?: boolean }).isTTY === true;
+  const tty = !json && (stdout as { isTTY?: boolean | undefined }).isTTY === true;
   const print = (report: FleetReport): void => {
     if (json) {
       stdout.write(`${JSON.stringify(report)}\n`);

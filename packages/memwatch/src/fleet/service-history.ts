@@ -46,7 +46,7 @@ export interface FleetService {
   /** The last scrape failure, if the last scrape failed. */
   readonly lastError: { readonly code: string; readonly message: string } | null;
   /** Sample times (service clock, ms since the epoch) and values (bytes), oldest first. */
-  readonly history?: { readonly t: readonly number[]; readonly bytes: readonly number[] };
+  readonly history?: { readonly t: readonly number[]; readonly bytes: readonly number[] } | undefined;
 }
 
 /**

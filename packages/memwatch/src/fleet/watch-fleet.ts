@@ -207,7 +207,9 @@ class Fleet implements FleetWatcher {
   }
 
   report(options?: { readonly history?: boolean | undefined }): FleetReport {
-    const opts = validateOptions<{ history?: boolean }>(options, 'options', ['history'], { owner: 'report' });
+    const opts = validateOptions<{ history?: boolean | undefined }>(options, 'options', ['history'], {
+      owner: 'report',
+    });
     const withHistory = opts.history === true;
     const now = Date.now();
     const services = this.#services
