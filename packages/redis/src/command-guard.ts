@@ -15,6 +15,50 @@ function isServerReply(error: unknown): boolean {
 
 const FIRST_CONNECT = new Set(['wait', 'connecting', 'connect', 'reconnecting']);
 
+// The last connection error (ECONNREFUSED, ...) of a client since it was last ready —
+// remembered so that failures say what happened (`cause`), and so that calls fail fast once
+// the connection is known to be refused instead of each waiting for its deadline. One pair
+// of listeners per client however many caches share it, taken off with the last cache.
+interface ClientWatch {
+  connectionError: Error | undefined;
+  users: number;
+  readonly detach: () => void;
+}
+
+const watches = new WeakMap<RedisClient, ClientWatch>();
+
+function watchClient(client: RedisClient): ClientWatch {
+  let watch = watches.get(client);
+  if (watch === undefined) {
+    const onError = (error: Error): void => {
+      if (client.status !== 'ready') created.connectionError = error;
+    };
+    const onReady = (): void => {
+      created.connectionError = undefined;
+    };
+    const created: ClientWatch = {
+      connectionError: undefined,
+      users: 0,
+      detach: () => {
+        client.off('error', onError);
+        client.off('ready', onReady);
+      },
+    };
+    client.on('error', onError);
+    client.on('ready', onReady);
+    watches.set(client, created);
+    watch = created;
+  }
+  watch.users++;
+  return watch;
+}
+
+function unwatchClient(client: RedisClient, watch: ClientWatch): void {
+  if (--watch.users > 0) return;
+  watch.detach();
+  if (watches.get(client) === watch) watches.delete(client);
+}
+
 export class CommandGuard {
   pending = 0;
   timeouts = 0;
@@ -22,12 +66,15 @@ export class CommandGuard {
   rejected = 0;
 
   #everReady = false;
-  /** The last connection error (ECONNREFUSED, ...) since the client was last ready. */
-  #connectionError: Error | undefined;
+  /** The client's last connection error, shared by every guard on the client. */
+  readonly #watch: ClientWatch;
+  #released = false;
   #deadlines: Deadline[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
   #ready: Promise<void> | undefined;
+  // Deadlines pass by this clock; the timer only says when to look.
+  readonly #clock: { now(): number };
 
   constructor(
     readonly client: RedisClient,
@@ -35,19 +82,14 @@ export class CommandGuard {
     readonly timeoutMs: number,
     readonly maxPending: number,
     readonly what: string,
+    clock: { now(): number } = performance,
   ) {
-    // Remembered so that failures say what happened (`cause`), and so that calls fail fast
-    // once the connection is known to be refused instead of each waiting for its deadline.
-    client.on('error', (error: Error) => {
-      if (client.status !== 'ready') this.#connectionError = error;
-    });
-    client.on('ready', () => {
-      this.#connectionError = undefined;
-    });
+    this.#clock = clock;
+    this.#watch = watchClient(client);
   }
 
   #unreachable(status: string): RedisUnavailableError {
-    const cause = this.#connectionError;
+    const cause = this.#watch.connectionError;
     this.failures++;
     const error =
       cause === undefined
@@ -94,8 +136,11 @@ export class CommandGuard {
     return this.#ready;
   }
 
-  /** Runs `op` (one command or pipeline) under the guard. */
-  run<T>(op: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `op` (one command or pipeline) under the guard. `map`, when given, turns the reply
+   * into the result (a throw rejects the call) without one more promise layer.
+   */
+  run<T, R = T>(op: () => Promise<T>, map?: (reply: T) => R): Promise<R> {
     if (this.pending >= this.maxPending) {
       this.rejected++;
       return Promise.reject(
@@ -112,25 +157,7 @@ export class CommandGuard {
         ),
       );
     }
-    let fail!: (error: unknown) => void;
-    const deadline: Deadline = {
-      at: performance.now() + this.timeoutMs,
-      settled: false,
-      expire: () => {
-        this.timeouts++;
-        this.failures++;
-        const refused = this.client.status === 'ready' ? undefined : this.#connectionError;
-        const error = new RedisUnavailableError(
-          this.what,
-          refused === undefined
-            ? `Redis did not answer within ${this.timeoutMs} ms`
-            : `Redis did not answer within ${this.timeoutMs} ms: ${refused.message}`,
-          { cause: refused ?? createError('ERR_TIMEOUT', { what: 'Redis', timeoutMs: this.timeoutMs }) },
-        );
-        this.breaker.failure(error);
-        fail(error);
-      },
-    };
+    const deadline = new Deadline(this.#clock.now() + this.timeoutMs);
     const status = this.client.status;
     let promise: Promise<T>;
     if (status === 'ready') {
@@ -141,7 +168,7 @@ export class CommandGuard {
         this.breaker.success();
         return Promise.reject(error);
       }
-    } else if (!this.#everReady && FIRST_CONNECT.has(status) && this.#connectionError === undefined) {
+    } else if (!this.#everReady && FIRST_CONNECT.has(status) && this.#watch.connectionError === undefined) {
       // A client still making its first connection: wait for it (within the deadline)
       // rather than fail a service that has just started. Later drops fail fast.
       // A call whose deadline passed meanwhile is never sent: its caller was told it failed.
@@ -154,43 +181,77 @@ export class CommandGuard {
       return Promise.reject(this.#unreachable(status));
     }
     this.pending++;
-    return new Promise<T>((resolve, reject) => {
-      fail = reject;
-      this.#track(deadline);
-      promise.then(
-        (value) => {
-          // `pending` counts commands until the client settles them, so the bound holds
-          // even for commands whose callers already timed out.
-          this.pending--;
-          if (deadline.settled) return;
-          this.#settle(deadline);
-          this.breaker.success();
-          resolve(value);
-        },
-        (cause: unknown) => {
-          this.pending--;
-          if (deadline.settled) return;
-          this.#settle(deadline);
-          if (isServerReply(cause)) {
-            this.breaker.success();
-            reject(cause);
-            return;
-          }
-          this.failures++;
-          const error = new RedisUnavailableError(
-            this.what,
-            cause instanceof Error ? cause.message : String(cause),
-            { cause },
-          );
-          this.breaker.failure(error);
-          reject(error);
-        },
-      );
+    const result = new Promise<R>((resolve, reject) => {
+      deadline.resolve = resolve as (value: unknown) => void;
+      deadline.reject = reject;
     });
+    this.#track(deadline);
+    promise.then(
+      (value) => {
+        // `pending` counts commands until the client settles them, so the bound holds
+        // even for commands whose callers already timed out.
+        this.pending--;
+        if (deadline.settled) return;
+        this.#settle(deadline);
+        this.breaker.success();
+        if (map === undefined) return deadline.resolve(value);
+        let mapped: R;
+        try {
+          mapped = map(value);
+        } catch (error) {
+          return deadline.reject(error);
+        }
+        deadline.resolve(mapped);
+      },
+      (cause: unknown) => {
+        this.pending--;
+        if (deadline.settled) return;
+        this.#settle(deadline);
+        if (isServerReply(cause)) {
+          this.breaker.success();
+          deadline.reject(cause);
+          return;
+        }
+        this.failures++;
+        const error = new RedisUnavailableError(
+          this.what,
+          cause instanceof Error ? cause.message : String(cause),
+          {
+            cause,
+          },
+        );
+        this.breaker.failure(error);
+        deadline.reject(error);
+      },
+    );
+    return result;
   }
 
-  /** Disarms the deadline timer when nothing is pending (called on close; pending calls keep it). */
+  /** A call missed its deadline: it fails now (the command still counts as pending until the client settles it). */
+  #timedOut(deadline: Deadline): void {
+    this.timeouts++;
+    this.failures++;
+    const refused = this.client.status === 'ready' ? undefined : this.#watch.connectionError;
+    const error = new RedisUnavailableError(
+      this.what,
+      refused === undefined
+        ? `Redis did not answer within ${this.timeoutMs} ms`
+        : `Redis did not answer within ${this.timeoutMs} ms: ${refused.message}`,
+      { cause: refused ?? createError('ERR_TIMEOUT', { what: 'Redis', timeoutMs: this.timeoutMs }) },
+    );
+    this.breaker.failure(error);
+    deadline.reject(error);
+  }
+
+  /**
+   * On close: takes the guard's listeners off the client, and disarms the deadline timer
+   * when nothing is pending (pending calls keep it until they settle).
+   */
   release(): void {
+    if (!this.#released) {
+      this.#released = true;
+      unwatchClient(this.client, this.#watch);
+    }
     if (this.#head === this.#deadlines.length && this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -224,19 +285,20 @@ export class CommandGuard {
   }
 
   #arm(ms: number): void {
-    this.#timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(ms)));
+    // Never longer than one timeout: an injected clock may have moved on meanwhile.
+    this.#timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(Math.min(ms, this.timeoutMs))));
   }
 
   #expire(): void {
     this.#timer = undefined;
-    const now = performance.now();
+    const now = this.#clock.now();
     const queue = this.#deadlines;
     while (this.#head < queue.length) {
       const deadline = queue[this.#head]!;
       if (!deadline.settled) {
         if (deadline.at > now) break;
         deadline.settled = true;
-        deadline.expire();
+        this.#timedOut(deadline);
       }
       this.#head++;
     }
@@ -249,8 +311,13 @@ export class CommandGuard {
   }
 }
 
-interface Deadline {
-  readonly at: number;
-  settled: boolean;
-  readonly expire: () => void;
+// One pending call: its deadline and how to settle its caller. One object per call, no
+// closures of its own.
+class Deadline {
+  settled = false;
+  resolve: (value: unknown) => void = noop;
+  reject: (error: unknown) => void = noop;
+  constructor(readonly at: number) {}
 }
+
+function noop(): void {}

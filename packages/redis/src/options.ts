@@ -102,7 +102,13 @@ const REDIS_CACHE_KEYS = [
   'breaker',
   'scanCount',
   'name',
+  'clock',
 ] as const;
+
+/** A time source in milliseconds (`performance` is the default; tests pass a fake one). */
+export interface Clock {
+  now(): number;
+}
 
 export interface ParsedRedisCacheOptions<V> {
   readonly redis: RedisClient | string | Record<string, unknown>;
@@ -116,6 +122,15 @@ export interface ParsedRedisCacheOptions<V> {
   readonly breaker: CircuitBreaker | ParsedBreakerOptions;
   readonly scanCount: number;
   readonly name: string | undefined;
+  readonly clock: Clock | undefined;
+}
+
+function clock(value: unknown): Clock | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as Clock).now !== 'function') {
+    throw invalidArgType('options.clock', 'an object with a now() method', value);
+  }
+  return value as Clock;
 }
 
 export function parseRedisCacheOptions<V>(value: unknown): ParsedRedisCacheOptions<V> {
@@ -164,6 +179,7 @@ export function parseRedisCacheOptions<V>(value: unknown): ParsedRedisCacheOptio
       250,
     ),
     name: name(o.name),
+    clock: clock(o.clock),
   };
 }
 

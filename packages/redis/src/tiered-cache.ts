@@ -1,5 +1,5 @@
-import type { BoundedMap, BoundedMapOptions } from '@leakproof/cache';
-import { BoundedMap as BoundedMapClass } from '@leakproof/cache';
+import type { BoundedMap, BoundedMapOptions, LoadTicket, ReadTicket } from '@leakproof/cache';
+import { BoundedMap as BoundedMapClass, SingleFlight } from '@leakproof/cache';
 import {
   abortError,
   DisposedError,
@@ -15,7 +15,6 @@ import { invalidReturnValue } from './errors.js';
 import type { InvalidationSubscription } from './invalidation.js';
 import { parseTieredCacheOptions } from './options.js';
 import type { CacheTier } from './tier.js';
-import { Flights } from './tiered-flights.js';
 import { callTtl, validateKey } from './validate.js';
 
 /** Options of {@link TieredCache}. */
@@ -110,11 +109,9 @@ export class TieredCache<V> {
   readonly #ownsL1: boolean;
   readonly #subscription: InvalidationSubscription | undefined;
   readonly #registration: Registration;
-  readonly #flights = new Flights<V>();
-  // Keys with L2 calls in flight, and those invalidated while one was: such calls do not fill L1.
-  readonly #reading = new Map<string, number>();
-  readonly #dirty = new Set<string>();
-  #epoch = 0;
+  // One load per key, and read tickets: an L2 call whose key was invalidated (or L1 flushed,
+  // or tracking changed state) while it ran is no longer current and does not fill L1.
+  readonly #flights = new SingleFlight<string, V>();
   #l1Active: boolean;
   #closing: Promise<void> | undefined;
   #l1Hits = 0;
@@ -179,17 +176,27 @@ export class TieredCache<V> {
     return local !== undefined ? Promise.resolve(local) : this.#getFromL2(key);
   }
 
-  async #getFromL2(key: string): Promise<V | undefined> {
-    const epoch = this.#beginRead(key);
-    let value: V | undefined;
+  // Not `async`: one `then` on the tier's promise, no further promise layer.
+  #getFromL2(key: string): Promise<V | undefined> {
+    const ticket = this.#flights.track(key);
+    let read: Promise<V | undefined>;
     try {
-      value = await this.l2.get(key);
+      read = this.l2.get(key);
     } catch (error) {
-      this.#endRead(key, epoch);
-      this.#l2Errors++;
-      throw error;
+      read = Promise.reject(error);
     }
-    const fill = this.#endRead(key, epoch);
+    return read.then(
+      (value) => this.#readL2(key, ticket, value),
+      (error: unknown) => {
+        ticket.release();
+        this.#l2Errors++;
+        throw error;
+      },
+    );
+  }
+
+  #readL2(key: string, ticket: ReadTicket, value: V | undefined): V | undefined {
+    const fill = this.#endRead(ticket);
     if (value === undefined) {
       this.#misses++;
       if (missChannel.hasSubscribers) missChannel.publish({ name: this.name, key });
@@ -221,7 +228,7 @@ export class TieredCache<V> {
     if (signal?.aborted) throw abortError(signal);
     const local = this.getLocal(key);
     if (local !== undefined) return local;
-    return this.#flights.join(key, (loadSignal) => this.#load(key, loader, ttl, loadSignal), signal);
+    return this.#flights.run(key, (ticket) => this.#load(key, loader, ttl, ticket), signal);
   }
 
   /**
@@ -237,17 +244,17 @@ export class TieredCache<V> {
     this.#invalidateLocal(key);
     // Guarded like a read: if the key changes again while this write is in flight, the
     // value written is not kept in L1.
-    const epoch = this.#beginRead(key);
+    const ticket = this.#flights.track(key);
     try {
       await this.l2.set(key, value, { ttl });
     } catch (error) {
-      this.#endRead(key, epoch);
+      ticket.release();
       if (isLeakproofError(error, 'ERR_REDIS_UNAVAILABLE')) this.#l2Errors++;
       throw error;
     }
     // With invalidations, the write's own invalidation is on its way and cannot be told
     // apart from another writer's (Redis merges them): the next read fills L1 instead.
-    if (this.#endRead(key, epoch) && this.#subscription === undefined) this.#fill(key, value, ttl);
+    if (this.#endRead(ticket) && this.#subscription === undefined) this.#fill(key, value, ttl);
   }
 
   /** Deletes `key` from L2 and L1 (and every other process's L1); resolves `true` when L2 had it. */
@@ -296,7 +303,7 @@ export class TieredCache<V> {
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     this.#registration.unregister();
-    this.#flights.rejectAll(new DisposedError(`TieredCache ${this.name}`));
+    this.#flights.abortAll(new DisposedError(`TieredCache ${this.name}`));
     this.#l1Active = false;
     if (this.#ownsL1) this.#l1.dispose();
     else this.#l1.clear();
@@ -312,65 +319,59 @@ export class TieredCache<V> {
     return 'TieredCache';
   }
 
+  // Runs inside the single flight, which releases the ticket when it settles; `ticket.current`
+  // is read at the moment of storing (false once the key was written or invalidated, L1
+  // flushed, tracking changed state, or every caller left).
   async #load(
     key: string,
     loader: (key: string, context: { signal: AbortSignal }) => V | PromiseLike<V>,
     ttl: number,
-    signal: AbortSignal,
+    ticket: LoadTicket,
   ): Promise<V> {
-    const epoch = this.#beginRead(key);
-    let done = false;
+    let l2Down = false;
     try {
-      let l2Down = false;
-      try {
-        const stored = await this.l2.get(key);
-        if (stored !== undefined) {
-          this.#l2Hits++;
-          if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'l2', key });
-          done = true;
-          if (this.#endRead(key, epoch)) this.#fill(key, stored, ttl);
-          return stored;
-        }
-      } catch (error) {
-        // L2 down, slow or holding something unreadable: the loader is the fallback.
-        this.#l2Errors++;
-        l2Down = isLeakproofError(error, 'ERR_REDIS_UNAVAILABLE');
+      const stored = await this.l2.get(key);
+      if (stored !== undefined) {
+        this.#l2Hits++;
+        if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'l2', key });
+        if (ticket.current && this.#l1Active) this.#fill(key, stored, ttl);
+        return stored;
       }
-      this.#misses++;
-      if (missChannel.hasSubscribers) missChannel.publish({ name: this.name, key });
-      this.#loads++;
-      let value: V;
-      try {
-        value = await loader(key, { signal });
-      } catch (error) {
-        this.#loadErrors++;
-        throw error;
-      }
-      if (value === undefined) {
-        this.#loadErrors++;
-        throw invalidReturnValue(
-          'loader',
-          'a value other than undefined (undefined cannot be cached)',
-          value,
-        );
-      }
-      if (!l2Down && !signal.aborted) {
-        try {
-          await this.l2.set(key, value, { ttl });
-        } catch {
-          this.#l2Errors++;
-          l2Down = true;
-        }
-      }
-      done = true;
-      // Stored in L2: with invalidations, as for set(), the next read fills L1.
-      if (this.#endRead(key, epoch) && !l2Down && !signal.aborted && this.#subscription === undefined) {
-        this.#fill(key, value, ttl);
-      }
-      return value;
-    } finally {
-      if (!done) this.#endRead(key, epoch);
+    } catch (error) {
+      // L2 down, slow or holding something unreadable: the loader is the fallback.
+      this.#l2Errors++;
+      l2Down = isLeakproofError(error, 'ERR_REDIS_UNAVAILABLE');
     }
+    this.#misses++;
+    if (missChannel.hasSubscribers) missChannel.publish({ name: this.name, key });
+    this.#loads++;
+    let value: V;
+    try {
+      value = await loader(key, { signal: ticket.signal });
+    } catch (error) {
+      this.#loadErrors++;
+      throw error;
+    }
+    if (value === undefined) {
+      this.#loadErrors++;
+      throw invalidReturnValue('loader', 'a value other than undefined (undefined cannot be cached)', value);
+    }
+    // A write or invalidation of the key during the load wins, in L2 as in L1: the loaded
+    // value goes to its callers only. (`current` is also false once every caller left.)
+    let stored = false;
+    if (!l2Down && ticket.current) {
+      try {
+        await this.l2.set(key, value, { ttl });
+        stored = true;
+      } catch {
+        this.#l2Errors++;
+      }
+    }
+    // Stored in L2: with invalidations, as for set(), the next read fills L1.
+    if (stored && this.#subscription === undefined && ticket.current && this.#l1Active) {
+      this.#fill(key, value, ttl);
+    }
+    return value;
   }
 
   #fill(key: string, value: V, ttl: number): void {
@@ -384,31 +385,20 @@ export class TieredCache<V> {
     }
   }
 
-  #beginRead(key: string): number {
-    this.#reading.set(key, (this.#reading.get(key) ?? 0) + 1);
-    return this.#epoch;
-  }
-
-  /** Ends an L2 call; true when its result may go into L1. */
-  #endRead(key: string, epoch: number): boolean {
-    const left = (this.#reading.get(key) ?? 1) - 1;
-    const dirty = this.#dirty.has(key);
-    if (left === 0) {
-      this.#reading.delete(key);
-      this.#dirty.delete(key);
-    } else {
-      this.#reading.set(key, left);
-    }
-    return !dirty && epoch === this.#epoch && this.#l1Active;
+  /** Ends an L2 call made under `ticket`; true when its result may go into L1. */
+  #endRead(ticket: ReadTicket): boolean {
+    const fill = ticket.current && this.#l1Active;
+    ticket.release();
+    return fill;
   }
 
   #invalidateLocal(key: string): void {
     this.#l1.delete(key);
-    if (this.#reading.has(key)) this.#dirty.add(key);
+    this.#flights.invalidate(key);
   }
 
   #flushL1(missed: boolean): void {
-    this.#epoch++;
+    this.#flights.invalidateAll();
     if (missed) this.#l1Flushes++;
     if (this.#closing === undefined) this.#l1.clear();
   }
@@ -424,7 +414,7 @@ export class TieredCache<V> {
     if (this.#closing !== undefined) return;
     // Either way, reads that began before the change must not fill L1: they may have read
     // a value whose invalidation was missed.
-    this.#epoch++;
+    this.#flights.invalidateAll();
     if (up) {
       this.#l1Active = true;
       return;

@@ -91,6 +91,7 @@ export class TrackingPort implements InvalidationPort {
           ...OWNED_DEFAULTS,
           ...RESP2,
           autoResubscribe: false,
+          enableAutoPipelining: false,
           lazyConnect: false,
           enableOfflineQueue: true,
           connectionName: this.connectionName,
@@ -150,7 +151,13 @@ export class TrackingPort implements InvalidationPort {
             host: master.options.host ?? '127.0.0.1',
             port: master.options.port ?? 6379,
           },
-          { ...RESP2, autoResubscribe: false, enableOfflineQueue: true, connectionName: this.connectionName },
+          {
+            ...RESP2,
+            autoResubscribe: false,
+            enableAutoPipelining: false,
+            enableOfflineQueue: true,
+            connectionName: this.connectionName,
+          },
         ),
       );
     }

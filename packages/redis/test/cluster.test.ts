@@ -3,7 +3,13 @@ import { RedisCache, TieredCache } from '@leakproof/redis';
 import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clusterSlot } from '../src/cluster-slot.js';
-import { connectCluster, expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
+import {
+  clusterPorts,
+  connectCluster,
+  expectEveryKeyHasTtl,
+  noDeadlines,
+  uniqueNamespace,
+} from './setup/redis.js';
 import { describeTierConformance } from './setup/tier-conformance.js';
 import { readIntoL1, waitFor } from './setup/wait.js';
 
@@ -84,8 +90,8 @@ async function trackersOn(node: Redis, namespace: string): Promise<string[]> {
 /** Two instances over their own RedisCaches (so their own trackers), as two processes. */
 async function pair(label: string) {
   const namespace = ns(label);
-  const l2a = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
-  const l2b = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000 });
+  const l2a = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000, ...noDeadlines });
+  const l2b = new RedisCache<number>({ redis: cluster, namespace, ttl: 30_000, ...noDeadlines });
   const a = new TieredCache<number>({ l1: { max: 100 }, l2: l2a });
   const b = new TieredCache<number>({ l1: { max: 100 }, l2: l2b });
   await waitFor(() => a.l1Active && b.l1Active, 'both to track every master');
@@ -190,6 +196,27 @@ describe('TieredCache on a Cluster', () => {
       async () => ((await replica.role()) as string[])[0] === 'master',
       'the replica to take over',
     );
+    // The other nodes learn of the takeover by gossip, some time later: until every node
+    // says the replica serves the key's slot, a slot refresh (which asks any one node) may
+    // still read the old map. Wait for that state, not for a proxy of it.
+    const slot = clusterSlot(`${p.namespace}:${key}`);
+    const nodes = [...clusterPorts(), replicaPort].map((port) => {
+      const node = new Redis({ host: '127.0.0.1', port });
+      node.on('error', () => {});
+      return node;
+    });
+    try {
+      await waitFor(async () => {
+        for (const node of nodes) {
+          const slots = (await node.cluster('SLOTS')) as unknown as Array<[number, number, [string, number]]>;
+          const range = slots.find(([from, to]) => slot >= from && slot <= to);
+          if (range?.[2][1] !== replicaPort) return false;
+        }
+        return true;
+      }, 'every node to say the replica now serves the slot');
+    } finally {
+      for (const node of nodes) node.disconnect();
+    }
     // The cluster client learns the new topology (MOVED, then a slot refresh) on this write.
     await cluster.set(`${p.namespace}:${key}`, '2', 'PX', 30_000);
     await waitFor(

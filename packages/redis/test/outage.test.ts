@@ -6,7 +6,7 @@ import { RedisCache, RedisUnavailableError, TieredCache } from '@leakproof/redis
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../../../test/setup/services.js';
-import { expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
+import { expectEveryKeyHasTtl, stoppedClock, uniqueNamespace } from './setup/redis.js';
 import { readIntoL1, waitFor } from './setup/wait.js';
 
 let server: PrivateRedis;
@@ -33,7 +33,9 @@ describe('Redis stopped mid-run', () => {
       namespace,
       ttl: 30_000,
       timeoutMs: 200,
-      breaker: { failureThreshold: 3, cooldownMs: 100, now: () => clock.time },
+      breaker: { failureThreshold: 3, cooldownMs: 100 },
+      // Deadlines and the breaker run on the test's clock: no call times out because the runner stalled.
+      clock: { now: () => clock.time },
     });
     const cache = new TieredCache<number>({ l1: { max: 100 }, l2 });
     await waitFor(() => cache.l1Active, 'the bus');
@@ -116,6 +118,8 @@ describe('Redis stopped mid-run', () => {
 describe('Redis slow', () => {
   it('times every call out, bounds pending commands, opens the breaker, and recovers', async () => {
     const namespace = uniqueNamespace('slow');
+    // Deadlines and the breaker's cooldown pass when the test moves this clock.
+    const clock = { time: 0 };
     const cache = new RedisCache<number>({
       redis: server.url,
       namespace,
@@ -123,6 +127,7 @@ describe('Redis slow', () => {
       timeoutMs: 50,
       maxPending: 20,
       breaker: { failureThreshold: 5, cooldownMs: 50 },
+      clock: { now: () => clock.time },
     });
     // Set up through another client: a 50 ms deadline is the subject here, not the setup's.
     const admin = new Redis(server.url);
@@ -130,7 +135,9 @@ describe('Redis slow', () => {
     await waitFor(() => cache.client.status === 'ready', 'the cache to connect');
     // Stopped (SIGSTOP) until the test lets it go on, however slow the machine.
     server.process.kill('SIGSTOP');
-    const results = await Promise.allSettled(Array.from({ length: 100 }, () => cache.get('a')));
+    const calls = Array.from({ length: 100 }, () => cache.get('a'));
+    clock.time += 50; // the deadline of the 20 sent passes (the server is stopped: none can answer)
+    const results = await Promise.allSettled(calls);
     const reasons = results.map((r) => (r.status === 'rejected' ? (r.reason as Error) : undefined));
     expect(reasons.every((r) => r instanceof RedisUnavailableError)).toBe(true);
     // 20 were sent (and timed out), the other 80 were refused at once: never more than maxPending in flight.
@@ -140,6 +147,7 @@ describe('Redis slow', () => {
     expect(cache.breaker.state).toBe('open');
     server.process.kill('SIGCONT');
     await waitFor(() => cache.stats().pending === 0, 'the paused commands to drain');
+    clock.time += 50; // the breaker's cooldown has passed: the next call probes
     await waitFor(
       async () => (await cache.get('a').catch(() => undefined)) === 1,
       'recovery: a read that answers',
@@ -203,7 +211,7 @@ describe('Redis not there yet', () => {
   it('connects a lazy injected client on the first call', async () => {
     const namespace = uniqueNamespace('lazy');
     const client = new Redis(server.url, { lazyConnect: true });
-    const cache = new RedisCache<number>({ redis: client, namespace, ttl: 30_000 });
+    const cache = new RedisCache<number>({ redis: client, namespace, ttl: 30_000, clock: stoppedClock });
     expect(client.status).toBe('wait');
     const ready = once(client, 'ready');
     const first = cache.set('a', 1);

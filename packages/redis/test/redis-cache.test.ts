@@ -48,10 +48,35 @@ describe('RedisCache', () => {
     expect(await redis.ping()).toBe('PONG');
   });
 
-  it('creates its own connection from a URL, without an offline queue, and closes it', async () => {
+  it('a client shared by many caches gets one pair of listeners, and keeps none once they are closed', async () => {
+    const listeners = () => redis.listenerCount('error') + redis.listenerCount('ready');
+    const before = listeners();
+    const caches = Array.from(
+      { length: 20 },
+      (_, i) => new RedisCache({ redis, namespace: ns(`shared${i}`), ttl: 1000 }),
+    );
+    // One pair of listeners per client (none more if another cache already watches it).
+    expect(listeners() - before).toBeLessThanOrEqual(2);
+    for (const cache of caches) await cache.close();
+    expect(listeners()).toBe(before);
+  });
+
+  it('creates its own connection from a URL, without an offline queue, auto-pipelined, and closes it', async () => {
     const cache = new RedisCache<string>({ redis: redisUrl(), namespace: ns('owned'), ttl: 10_000 });
     expect(cache.client).toBeInstanceOf(Redis);
     expect((cache.client as Redis).options.enableOfflineQueue).toBe(false);
+    expect((cache.client as Redis).options.enableAutoPipelining).toBe(true);
+    // ioredis options may turn auto-pipelining off; the offline queue stays off whatever they say.
+    const { hostname, port } = new URL(redisUrl());
+    await using plain = new RedisCache<string>({
+      redis: { host: hostname, port: Number(port), enableAutoPipelining: false, enableOfflineQueue: true },
+      namespace: ns('owned-plain'),
+      ttl: 10_000,
+    });
+    expect((plain.client as Redis).options).toMatchObject({
+      enableAutoPipelining: false,
+      enableOfflineQueue: false,
+    });
     // The first connection is awaited (within the deadline) rather than failed.
     await cache.set('x', 'y');
     expect(await cache.get('x')).toBe('y');
@@ -171,6 +196,14 @@ describe('RedisCache options', () => {
     expect(() => new RedisCache(undefined as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
+    for (const clock of [{}, null, () => 0, { now: 0 }]) {
+      expect(() => new RedisCache({ ...base(), clock: clock as never })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_INVALID_ARG_TYPE',
+          message: expect.stringContaining('options.clock'),
+        }),
+      );
+    }
   });
 
   it('does not create a connection when an option is bad', () => {

@@ -3,7 +3,7 @@
 import { RedisCache, TieredCache } from '@leakproof/redis';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
-import { connectRedis, expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
+import { connectRedis, expectEveryKeyHasTtl, noDeadlines, uniqueNamespace } from './setup/redis.js';
 import { waitFor } from './setup/wait.js';
 
 const redis = connectRedis();
@@ -77,7 +77,9 @@ it('two instances read what a single Map would hold', async () => {
       const namespace = uniqueNamespace('model');
       namespaces.push(namespace);
       // Each instance over its own RedisCache (its own tracking connection), as two processes.
-      const tiers = [0, 1].map(() => new RedisCache<number>({ redis, namespace, ttl: 30_000 }));
+      const tiers = [0, 1].map(
+        () => new RedisCache<number>({ redis, namespace, ttl: 30_000, ...noDeadlines }),
+      );
       const caches: [TieredCache<number>, TieredCache<number>] = [
         new TieredCache<number>({ l1: { max: 2 }, l2: tiers[0]! }),
         new TieredCache<number>({ l1: { max: 2 }, l2: tiers[1]! }),

@@ -3,7 +3,7 @@ import { BoundedMap } from '@leakproof/cache';
 import { listPrimitives } from '@leakproof/core';
 import { MemoryCache, RedisCache, TieredCache } from '@leakproof/redis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { connectRedis, expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
+import { connectRedis, expectEveryKeyHasTtl, noDeadlines, uniqueNamespace } from './setup/redis.js';
 import { readIntoL1, waitFor } from './setup/wait.js';
 
 const redis = connectRedis();
@@ -29,7 +29,7 @@ function fleet(label: string, l2Options: { ttl?: number } = {}) {
   const namespace = uniqueNamespace(label);
   namespaces.push(namespace);
   const tier = () => {
-    const t = new RedisCache<Product>({ redis, namespace, ttl: l2Options.ttl ?? 30_000 });
+    const t = new RedisCache<Product>({ redis, namespace, ttl: l2Options.ttl ?? 30_000, ...noDeadlines });
     closers.push(() => t.close());
     return t;
   };
@@ -174,6 +174,29 @@ describe('TieredCache reads', () => {
     await expect(cache.getOrLoad('k', loader, { signal: already })).rejects.toMatchObject({
       name: 'AbortError',
     });
+  });
+
+  it('a write during a load wins: the load serves its callers but stores nothing, and the next caller starts afresh', async () => {
+    for (const invalidation of [true, false]) {
+      await using l2 = new MemoryCache<number>({ max: 10, ttl: 10_000 });
+      await using cache = new TieredCache<number>({ l1: { max: 10 }, l2, invalidation });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const loader = vi.fn(async () => {
+        await gate;
+        return 1;
+      });
+      const loading = cache.getOrLoad('k', loader);
+      await waitFor(() => loader.mock.calls.length === 1, 'the load to start');
+      await cache.set('k', 2);
+      // The load in flight is detached: a new caller does not join it.
+      expect(await cache.getOrLoad('k', async () => 3)).toBe(2);
+      release();
+      expect(await loading).toBe(1);
+      expect(await l2.get('k')).toBe(2);
+      expect(await cache.get('k')).toBe(2);
+      expect(cache.stats().inflight).toBe(0);
+    }
   });
 
   it('a value larger than maxValueBytes written by another client is refused on read and never kept in L1', async () => {

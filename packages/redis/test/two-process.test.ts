@@ -1,15 +1,19 @@
 // Two processes sharing one TieredCache namespace on a private Redis this file may stop,
 // flush and kill: coherence with writes by anyone (with the propagation delay), expiry,
-// FLUSHDB, a killed tracking connection, Redis stopped, and Redis killed -9 mid-load.
+// FLUSHDB, a killed tracking connection, the server paused (DEBUG SLEEP), Redis stopped,
+// and Redis killed -9 mid-load.
+import diagnostics_channel from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { RedisCache, TieredCache } from '@leakproof/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateRedis, startPrivateRedis } from '../../../test/setup/services.js';
 import { type Child, startChild } from './setup/child.js';
-import { expectEveryKeyHasTtl, uniqueNamespace } from './setup/redis.js';
+import { expectEveryKeyHasTtl, stoppedClock, uniqueNamespace } from './setup/redis.js';
 import { waitFor } from './setup/wait.js';
 
+// DEBUG (SLEEP) from loopback connections: this server is private to the file.
+const SERVER_ARGS = ['--enable-debug-command', 'local'];
 let server: PrivateRedis;
 let child: Child;
 let l2: RedisCache<unknown>;
@@ -23,14 +27,16 @@ type ChildStats = { l1Flushes: number; l1Active: number; invalidationsReceived: 
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  server = await startPrivateRedis();
+  server = await startPrivateRedis(SERVER_ARGS);
   child = startChild('../fixtures/tiered-process.ts', { REDIS_URL: server.url, NAMESPACE: namespace });
   l2 = new RedisCache({
     redis: server.url,
     namespace,
     ttl: 30_000,
-    timeoutMs: 200,
-    breaker: { failureThreshold: 3, cooldownMs: 100 },
+    // Deadlines never pass by the wall clock (outages here are refused or closed connections,
+    // which fail calls at once); the breaker's cooldown does.
+    clock: stoppedClock,
+    breaker: { failureThreshold: 3, cooldownMs: 100, now: () => performance.now() },
   });
   cache = new TieredCache({ l1: { max: 1000 }, l2 });
   raw = new Redis(server.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
@@ -151,6 +157,7 @@ describe('TieredCache across two processes', () => {
     await cache.set('k', 'old');
     await bothHold('k', 'old');
     const flushes = (await child.request<ChildStats>('stats')).l1Flushes;
+    const myFlushes = cache.stats().l1Flushes;
     const list = (await raw.client('LIST')) as string;
     const ids = list
       .split('\n')
@@ -158,11 +165,15 @@ describe('TieredCache across two processes', () => {
       .map((l) => /\bid=(\d+)/.exec(l)?.[1]);
     expect(ids).toHaveLength(2);
     for (const id of ids) await raw.client('KILL', 'ID', id!);
+    // Until a process sees its tracking connection close, nothing tells it invalidations are
+    // being missed: wait for both to have noticed (and flushed) before writing.
     await waitFor(
-      async () => (await child.request<ChildStats>('stats')).l1Flushes > flushes,
-      'the child to flush L1',
+      async () =>
+        (await child.request<ChildStats>('stats')).l1Flushes > flushes && cache.stats().l1Flushes > myFlushes,
+      'both processes to flush L1',
     );
     expect(await child.request('getLocal', { key: 'k' })).toBeNull();
+    expect(cache.getLocal('k')).toBeUndefined();
     // Written while the trackers may be down: both read the new value from L2.
     await raw.set(redisKey('k'), JSON.stringify('new'), 'PX', 30_000);
     expect(await child.request('get', { key: 'k' })).toBe('new');
@@ -174,6 +185,60 @@ describe('TieredCache across two processes', () => {
     await bothHold('k', 'new');
     await raw.set(redisKey('k'), JSON.stringify('newer'), 'PX', 30_000);
     await bothServe('k', 'newer');
+  });
+
+  it('DEBUG SLEEP of the server: a write queued while it sleeps reaches both L1s, and nothing stale is served after', async () => {
+    await cache.set('s', 'old');
+    await bothHold('s', 'old');
+    // This process's invalidations of `s`, and the child's, from here on.
+    let invalidatedHere = false;
+    const onInvalidation = (message: unknown) => {
+      const { keys } = message as { keys: string[] | null };
+      if (keys === null || keys.includes('s')) invalidatedHere = true;
+    };
+    diagnostics_channel.subscribe('leakproof:redis:invalidation-received', onInvalidation);
+    const before = child.events.length;
+    const sleeper = new Redis(server.url, { maxRetriesPerRequest: 0, lazyConnect: true });
+    sleeper.on('error', () => {});
+    try {
+      await sleeper.connect();
+      // The server sleeps 1 s; the write and the reads below wait in its sockets meanwhile
+      // (the reads hit L1, which still rightly holds 'old': the write has not happened yet,
+      // or wait for the server and may answer either value: they overlap the write).
+      const asleep = sleeper.call('DEBUG', 'SLEEP', '1');
+      const write = raw.set(redisKey('s'), JSON.stringify('new'), 'PX', 30_000);
+      await Promise.allSettled([
+        cache.get('s'),
+        cache.getOrLoad('s', () => 'loaded'),
+        child.request('get', { key: 's' }),
+        child.request('getOrLoad', { key: 's', value: 'loaded' }),
+      ]);
+      expect(await asleep).toBe('OK');
+      expect(await write).toBe('OK');
+      // The write is done: once each process has its invalidation, neither may serve 'old'.
+      await waitFor(() => invalidatedHere, 'this process to receive the invalidation of s');
+      await child.waitForEvent(
+        (e) =>
+          child.events.indexOf(e) >= before &&
+          e.event === 'invalidated' &&
+          (e.keys === null || (e.keys as string[]).includes('s')),
+        'the child to receive the invalidation of s',
+      );
+      const served: unknown[] = [];
+      await waitFor(async () => {
+        // What succeeds counts (a call failing here would only delay the check).
+        const [mine, theirs] = await Promise.allSettled([cache.get('s'), child.request('get', { key: 's' })]);
+        for (const r of [mine, theirs]) if (r.status === 'fulfilled') served.push(r.value);
+        served.push(cache.getLocal('s') ?? null, await child.request('getLocal', { key: 's' }));
+        return mine.status === 'fulfilled' && theirs.status === 'fulfilled';
+      }, 'both processes to read s again');
+      expect(served).not.toContain('old');
+      expect(served.filter((v) => v !== null)).toEqual(served.filter((v) => v !== null).map(() => 'new'));
+      await bothHold('s', 'new');
+    } finally {
+      diagnostics_channel.unsubscribe('leakproof:redis:invalidation-received', onInvalidation);
+      sleeper.disconnect();
+    }
   });
 
   it('Redis stopped: calls fail fast with nothing queued, loads fall back, and both recover', async () => {
@@ -198,7 +263,7 @@ describe('TieredCache across two processes', () => {
     expect(stats.rejected).toBeGreaterThan(0);
     await expect(cache.set('k', 'during')).rejects.toMatchObject({ code: 'ERR_REDIS_UNAVAILABLE' });
 
-    server = await startPrivateRedis([], server.port);
+    server = await startPrivateRedis(SERVER_ARGS, server.port);
     await waitFor(
       async () => (await child.request<ChildStats>('stats')).l1Active === 1 && cache.l1Active,
       'both to track again',
@@ -244,7 +309,7 @@ describe('TieredCache across two processes', () => {
     );
     const during = calls;
     await waitFor(() => calls > during + 50, 'the load to run against the dead server');
-    server = await startPrivateRedis([], server.port);
+    server = await startPrivateRedis(SERVER_ARGS, server.port);
     // Everything was lost with the server: a new value written by a raw client after the
     // restart must be what both processes serve, never 'before' or 'loaded' from before.
     await waitFor(

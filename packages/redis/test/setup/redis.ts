@@ -18,6 +18,20 @@ export function uniqueNamespace(label: string): string {
   return `${TEST_PREFIX}${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * A clock that never moves, for `RedisCache({ clock })` in tests that do not test deadlines:
+ * no command then fails because a loaded runner stalled past its deadline (tests of deadlines
+ * move their own clock). A cache's own breaker follows it too: give the breaker `now` where
+ * an outage must end.
+ */
+export const stoppedClock = Object.freeze({ now: () => 0 });
+
+/** `RedisCache` options for tests that do not test deadlines: the stopped clock, a breaker on real time. */
+export const noDeadlines = Object.freeze({
+  clock: stoppedClock,
+  breaker: Object.freeze({ now: () => performance.now() }),
+});
+
 /** A plain connection to the shared test Redis; the caller quits it. */
 export function connectRedis(): Redis {
   const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });

@@ -1,0 +1,90 @@
+// A script whose only work is awaiting calls that Redis cannot answer (nothing listening, or
+// the server paused by DEBUG SLEEP) settles them and exits 0 on its own after close() —
+// never 13 (Node's code for a top-level await that can never settle). Each scenario runs in
+// its own process (fixtures/exit.mts); a private Redis is paused so no other test stalls.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type PrivateRedis, startPrivateRedis } from '../../../test/setup/services.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/exit.mts', import.meta.url));
+// From the repository root, as the other child processes: @leakproof/* resolve to source, and
+// NODE_OPTIONS' relative paths (the ioredis 6 run) resolve.
+const cwd = fileURLToPath(new URL('../../../', import.meta.url));
+
+let server: PrivateRedis;
+beforeAll(async () => {
+  server = await startPrivateRedis(['--enable-debug-command', 'local']);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function run(
+  scenario: string,
+  url: string,
+): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, scenario], {
+      cwd,
+      env: { ...process.env, REDIS_URL: url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    // Far beyond any wait in the fixture: only a process that would never exit is killed.
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, 60_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, killed });
+    });
+  });
+}
+
+describe('awaited calls settle and the process exits 0 on its own after close()', () => {
+  it('Redis not listening: reads reject ERR_REDIS_UNAVAILABLE, getOrLoad falls back to its loader', async () => {
+    const result = await run('unreachable', `redis://127.0.0.1:${await freePort()}`);
+    expect({ killed: result.killed, code: result.code, stderr: result.stderr }).toEqual({
+      killed: false,
+      code: 0,
+      stderr: '',
+    });
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'rejected ERR_REDIS_UNAVAILABLE',
+      'rejected ERR_REDIS_UNAVAILABLE',
+      'resolved "loaded"',
+      'rejected ERR_REDIS_UNAVAILABLE',
+    ]);
+  });
+
+  it('Redis paused by DEBUG SLEEP past the deadline: calls reject ERR_REDIS_UNAVAILABLE, getOrLoad falls back', async () => {
+    const result = await run('paused', server.url);
+    expect({ killed: result.killed, code: result.code, stderr: result.stderr }).toEqual({
+      killed: false,
+      code: 0,
+      stderr: '',
+    });
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'rejected ERR_REDIS_UNAVAILABLE',
+      'rejected ERR_REDIS_UNAVAILABLE',
+      'resolved "loaded"',
+    ]);
+  });
+
+  it('Redis paused by DEBUG SLEEP within the deadline, tracking on: calls resolve once it wakes', async () => {
+    const result = await run('paused-tracking', server.url);
+    expect({ killed: result.killed, code: result.code, stderr: result.stderr }).toEqual({
+      killed: false,
+      code: 0,
+      stderr: '',
+    });
+    expect(result.stdout.trim().split('\n')).toEqual(['resolved "stored"', 'resolved "loaded"']);
+  });
+});
