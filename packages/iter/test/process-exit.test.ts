@@ -1,48 +1,21 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { runScript, type ScriptOutcome } from '../../../test/helpers/run-script.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/waits.mts', import.meta.url));
 const cwd = fileURLToPath(new URL('..', import.meta.url));
 
-interface Outcome {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly killed: boolean;
-}
-
 /**
  * Runs one scenario. A child still running `killAfterMs` after it printed `startLine` (once its
- * imports are loaded) is killed and reported so.
+ * imports are loaded) is killed and reported so. The start line is left out of `stdout`.
  */
-function run(scenario: string, startLine = 'started', killAfterMs = 10_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, scenario], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (timer === undefined && stdout.split('\n').includes(startLine)) {
-        timer = setTimeout(() => {
-          killed = true;
-          child.kill('SIGKILL');
-        }, killAfterMs);
-      }
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const lines = stdout.trim().split('\n');
-      resolve({ code, stdout: lines.slice(1).join('\n'), stderr, killed });
-    });
+async function run(scenario: string, startLine = 'started', killAfterMs = 10_000): Promise<ScriptOutcome> {
+  const outcome = await runScript(fixture, [scenario], {
+    cwd,
+    killAfterMs,
+    armed: (stdout) => stdout.split('\n').includes(startLine),
   });
+  return { ...outcome, stdout: outcome.stdout.trim().split('\n').slice(1).join('\n') };
 }
 
 describe('a script whose only work is one wait settles it, never exits 13 under it', () => {

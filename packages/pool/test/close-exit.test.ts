@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../../../test/helpers/run-script.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/close-exit.mts', import.meta.url));
 const cwd = fileURLToPath(new URL('..', import.meta.url));
@@ -9,38 +9,18 @@ const cwd = fileURLToPath(new URL('..', import.meta.url));
  * Runs the fixture. It is killed `killAfterMs` after it printed its line (so a slow start on a
  * loaded machine cannot fail the test), or after 20 s whatever happens.
  */
-function run(
+async function run(
   args: string[],
   killAfterMs: number,
 ): Promise<{ code: number | null; stdout: string; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    const kill = () => {
-      killed = true;
-      child.kill('SIGKILL');
-    };
-    let timer = setTimeout(kill, 20_000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.includes('\n')) {
-        clearTimeout(timer);
-        timer = setTimeout(kill, killAfterMs);
-      }
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0 && !killed) reject(new Error(`child failed (${code}): ${stderr}`));
-      else resolve({ code, stdout, killed });
-    });
+  const { code, stdout, stderr, killed } = await runScript(fixture, args, {
+    cwd,
+    killAfterMs,
+    armed: (out) => out.includes('\n'),
+    startLimitMs: 20_000,
   });
+  if (code !== 0 && !killed) throw new Error(`child failed (${code}): ${stderr}`);
+  return { code, stdout, killed };
 }
 
 describe('close() lets the process exit', () => {

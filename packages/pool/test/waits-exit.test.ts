@@ -1,37 +1,15 @@
 // A script whose only work is one awaited wait settles it and exits 0 or 1, never 13 (Node's
 // code for a top-level await that can never settle); one that uses the pools and never
 // closes them exits on its own.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runScript, type ScriptOutcome } from '../../../test/helpers/run-script.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/waits.mts', import.meta.url));
 const cwd = fileURLToPath(new URL('..', import.meta.url));
 
-function run(
-  scenario: string,
-): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, scenario], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    // Far beyond any wait below: only a process that would never exit is killed.
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, 20_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, killed });
-    });
-  });
+function run(scenario: string): Promise<ScriptOutcome> {
+  return runScript(fixture, [scenario], { cwd, killAfterMs: 20_000 });
 }
 
 describe('awaited waits settle instead of ending the process with exit code 13', () => {

@@ -2,9 +2,9 @@
 // the server paused by DEBUG SLEEP) settles them and exits 0 on its own after close() —
 // never 13 (Node's code for a top-level await that can never settle). Each scenario runs in
 // its own process (fixtures/exit.mts); a private Redis is paused so no other test stalls.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript, type ScriptOutcome } from '../../../test/helpers/run-script.js';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../../../test/setup/services.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/exit.mts', import.meta.url));
@@ -20,31 +20,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function run(
-  scenario: string,
-  url: string,
-): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, scenario], {
-      cwd,
-      env: { ...process.env, REDIS_URL: url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    // Far beyond any wait in the fixture: only a process that would never exit is killed.
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, 60_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, killed });
-    });
+function run(scenario: string, url: string): Promise<ScriptOutcome> {
+  return runScript(fixture, [scenario], {
+    cwd,
+    env: { ...process.env, REDIS_URL: url },
+    killAfterMs: 60_000,
   });
 }
 
