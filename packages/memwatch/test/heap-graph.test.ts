@@ -1,42 +1,7 @@
 // The shortest-path search behind findLeaks' retainer paths, on small hand-made snapshots.
 import { describe, expect, it } from 'vitest';
-import { HeapGraph, type RawHeapSnapshot } from '../src/find-leaks/heap-snapshot.js';
-
-const NODE_TYPES = ['hidden', 'object', 'closure', 'code', 'synthetic'];
-const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'];
-
-/** A snapshot from `nodes` (name, type) and `edges` (from, to, type, name), node 0 the root. */
-function snapshot(
-  nodes: readonly [name: string, type: string][],
-  edges: readonly [from: number, to: number, type: string, name: string][],
-): RawHeapSnapshot {
-  const strings: string[] = [];
-  const str = (s: string) => {
-    const i = strings.indexOf(s);
-    return i === -1 ? strings.push(s) - 1 : i;
-  };
-  const flatNodes: number[] = [];
-  const flatEdges: number[] = [];
-  nodes.forEach(([name, type], n) => {
-    const own = edges.filter(([from]) => from === n);
-    flatNodes.push(NODE_TYPES.indexOf(type), str(name), n + 1, 16, own.length);
-    for (const [, to, edgeType, edgeName] of own)
-      flatEdges.push(EDGE_TYPES.indexOf(edgeType), str(edgeName), to * 5);
-  });
-  return {
-    snapshot: {
-      meta: {
-        node_fields: ['type', 'name', 'id', 'self_size', 'edge_count'],
-        node_types: [NODE_TYPES],
-        edge_fields: ['type', 'name_or_index', 'to_node'],
-        edge_types: [EDGE_TYPES],
-      },
-    },
-    nodes: flatNodes,
-    edges: flatEdges,
-    strings,
-  };
-}
+import { HeapGraph } from '../src/find-leaks/heap-snapshot.js';
+import { snapshot } from './fixtures/heap-snapshot.js';
 
 /** The names along the path from the root to `node`, root first. */
 function pathTo(graph: HeapGraph, node: number): string[] {

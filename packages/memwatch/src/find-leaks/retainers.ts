@@ -121,11 +121,19 @@ export async function findRetainers(
   },
 ): Promise<(RetainerPath | undefined)[]> {
   const graph = new HeapGraph(await takeTrackedSnapshot(session, context.run, context.ops));
+  return retainerPaths(graph, sites, context.scripts, context.runnerUrl);
+}
+
+/** @internal Each site's path in a tracked snapshot (see {@link findRetainers}). */
+export function retainerPaths(
+  graph: HeapGraph,
+  sites: readonly SiteLike[],
+  scripts: ReadonlyMap<string, string>,
+  runnerUrl: string | undefined,
+): (RetainerPath | undefined)[] {
   const { parent, depth, via } = graph.shortestPaths();
   const describe = (node: number | undefined): RetainerPath | undefined =>
-    node === undefined
-      ? undefined
-      : describePath(graph, parent, via, node, context.scripts, context.runnerUrl);
+    node === undefined ? undefined : describePath(graph, parent, via, node, scripts, runnerUrl);
   const exact = collectCandidates(graph, parent, sites, 0);
   let inlined: { node: number; rank: number }[][] | undefined;
   return sites.map((site, i) => {

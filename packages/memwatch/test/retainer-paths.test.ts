@@ -1,0 +1,77 @@
+// Which object findLeaks shows for a site, on hand-made snapshots with allocation stacks: the
+// site's own objects, or, when V8 inlined the site's function into its caller while tracking
+// (its tracker records physical frames only), the caller's objects that the caller's own
+// scope does not hold.
+import { describe, expect, it } from 'vitest';
+import { HeapGraph } from '../src/find-leaks/heap-snapshot.js';
+import { retainerPaths } from '../src/find-leaks/retainers.js';
+import type { StackFrame } from '../src/find-leaks/sites.js';
+import { type Frame, snapshot } from './fixtures/heap-snapshot.js';
+
+const createPoller: Frame = ['createPoller', 7, 14, 22];
+const op: Frame = ['op', 7, 30, 9];
+const run: Frame = ['run', 7, 40, 3];
+const asSiteFrame = ([functionName, , line, column]: Frame): StackFrame => ({
+  functionName,
+  url: 'file:///app/programs.mjs',
+  line,
+  column,
+});
+const site = { stack: [createPoller, op, run].map(asSiteFrame) };
+
+/**
+ * A leak of pollers: each `state` is held by an interval's callback through the timer list,
+ * `op` keeps a WeakRef per poller in its own `timers` array (two of them: the larger group), and compiled code of
+ * `createPoller` sits in a handle. `stateStack` is the allocation stack recorded for `state`.
+ */
+function pollers(stateStack: readonly Frame[]): HeapGraph {
+  return new HeapGraph(
+    snapshot(
+      [
+        ['', 'synthetic'], // 0
+        ['(Global handles)', 'synthetic'], // 1
+        ['TimersList', 'object'], // 2
+        ['Timeout', 'object'], // 3
+        ['', 'closure'], // 4: the interval's callback
+        ['system / Context', 'hidden'], // 5
+        ['Object', 'object', stateStack], // 6: state
+        ['op', 'closure'], // 7
+        ['system / Context', 'hidden'], // 8
+        ['Array', 'object'], // 9: timers
+        ['WeakRef', 'object', [op, run]], // 10
+        ['', 'code', [createPoller, op, run]], // 11
+        ['WeakRef', 'object', [op, run]], // 12
+      ],
+      [
+        [0, 1, 'element', '1'],
+        [1, 11, 'element', '1'],
+        [1, 2, 'element', '2'],
+        [1, 7, 'element', '3'],
+        [2, 3, 'property', '_idleNext'],
+        [3, 4, 'property', '_onTimeout'],
+        [4, 5, 'internal', 'context'],
+        [5, 6, 'context', 'state'],
+        [7, 8, 'internal', 'context'],
+        [8, 9, 'context', 'timers'],
+        [9, 10, 'element', '0'],
+        [9, 12, 'element', '1'],
+      ],
+    ),
+  );
+}
+
+describe('retainerPaths', () => {
+  it("shows the site's own object, held by the timer", () => {
+    const [path] = retainerPaths(pollers([createPoller, op, run]), [site], new Map(), undefined);
+    expect(path?.text).toBe(
+      'Object ← "state" in closure of (anonymous) ← Timeout._onTimeout ← TimersList._idleNext ← (Global handles)[2]',
+    );
+  });
+
+  it("with the site's function inlined into its caller, shows the caller's object its own scope does not hold", () => {
+    // Only compiled code carries createPoller's frames; state and the WeakRef both read as op's.
+    const [path] = retainerPaths(pollers([op, run]), [site], new Map(), undefined);
+    expect(path?.object).toBe('Object');
+    expect(path?.text).toContain('Timeout._onTimeout');
+  });
+});
