@@ -179,6 +179,22 @@ function collectCandidates(
   return candidates;
 }
 
+/**
+ * When `node` is a variable of a scope (its edge from a context), what holds that context on
+ * the path: the closure that owns it, or whatever else does (a module record, a frame).
+ */
+function scopeOwner(
+  graph: HeapGraph,
+  parent: Int32Array,
+  via: readonly { type: string; name: string }[],
+  node: number,
+): number | undefined {
+  const holder = parent[node]!;
+  return via[node]!.type === 'context' && graph.name(holder) === 'system / Context'
+    ? parent[holder]!
+    : undefined;
+}
+
 /** Whether a variable of a closure named in `names` holds `node` within a few steps. */
 function heldByScopeOf(
   graph: HeapGraph,
@@ -187,14 +203,10 @@ function heldByScopeOf(
   node: number,
   names: ReadonlySet<string>,
 ): boolean {
-  let n = node;
-  for (let k = 0; k < 4 && n > 0; k++) {
-    const holder = parent[n]!;
-    if (via[n]!.type === 'context' && graph.name(holder) === 'system / Context') {
-      const owner = parent[holder]!;
+  for (let n = node, k = 0; k < 4 && n > 0; n = parent[n]!, k++) {
+    const owner = scopeOwner(graph, parent, via, n);
+    if (owner !== undefined)
       return owner > 0 && graph.type(owner) === 'closure' && names.has(graph.name(owner));
-    }
-    n = holder;
   }
   return false;
 }
@@ -311,9 +323,9 @@ function describePath(
     const edge = via[node]!;
     if (holder === 0) break;
     let label = nodeLabel(graph, holder, scripts);
-    if (edge.type === 'context' && graph.name(holder) === 'system / Context') {
+    const owner = scopeOwner(graph, parent, via, node);
+    if (owner !== undefined) {
       // A closure variable: name the closure that owns the context.
-      const owner = parent[holder]!;
       label =
         owner > 0 && graph.type(owner) === 'closure'
           ? `closure of ${nodeLabel(graph, owner, scripts).replace(/^closure /, '')}`
