@@ -29,42 +29,37 @@ function run(scenario: string, url: string): Promise<ScriptOutcome> {
 }
 
 describe('awaited calls settle and the process exits 0 on its own after close()', () => {
-  it('Redis not listening: reads reject ERR_REDIS_UNAVAILABLE, getOrLoad falls back to its loader', async () => {
-    const result = await run('unreachable', `redis://127.0.0.1:${await freePort()}`);
+  it.each([
+    {
+      what: 'Redis not listening: reads reject ERR_REDIS_UNAVAILABLE, getOrLoad falls back to its loader',
+      scenario: 'unreachable',
+      url: async () => `redis://127.0.0.1:${await freePort()}`,
+      lines: [
+        'rejected ERR_REDIS_UNAVAILABLE',
+        'rejected ERR_REDIS_UNAVAILABLE',
+        'resolved "loaded"',
+        'rejected ERR_REDIS_UNAVAILABLE',
+      ],
+    },
+    {
+      what: 'Redis paused by DEBUG SLEEP past the deadline: calls reject ERR_REDIS_UNAVAILABLE, getOrLoad falls back',
+      scenario: 'paused',
+      url: async () => server.url,
+      lines: ['rejected ERR_REDIS_UNAVAILABLE', 'rejected ERR_REDIS_UNAVAILABLE', 'resolved "loaded"'],
+    },
+    {
+      what: 'Redis paused by DEBUG SLEEP within the deadline, tracking on: calls resolve once it wakes',
+      scenario: 'paused-tracking',
+      url: async () => server.url,
+      lines: ['resolved "stored"', 'resolved "loaded"'],
+    },
+  ])('$what', async ({ scenario, url, lines }) => {
+    const result = await run(scenario, await url());
     expect({ killed: result.killed, code: result.code, stderr: result.stderr }).toEqual({
       killed: false,
       code: 0,
       stderr: '',
     });
-    expect(result.stdout.trim().split('\n')).toEqual([
-      'rejected ERR_REDIS_UNAVAILABLE',
-      'rejected ERR_REDIS_UNAVAILABLE',
-      'resolved "loaded"',
-      'rejected ERR_REDIS_UNAVAILABLE',
-    ]);
-  });
-
-  it('Redis paused by DEBUG SLEEP past the deadline: calls reject ERR_REDIS_UNAVAILABLE, getOrLoad falls back', async () => {
-    const result = await run('paused', server.url);
-    expect({ killed: result.killed, code: result.code, stderr: result.stderr }).toEqual({
-      killed: false,
-      code: 0,
-      stderr: '',
-    });
-    expect(result.stdout.trim().split('\n')).toEqual([
-      'rejected ERR_REDIS_UNAVAILABLE',
-      'rejected ERR_REDIS_UNAVAILABLE',
-      'resolved "loaded"',
-    ]);
-  });
-
-  it('Redis paused by DEBUG SLEEP within the deadline, tracking on: calls resolve once it wakes', async () => {
-    const result = await run('paused-tracking', server.url);
-    expect({ killed: result.killed, code: result.code, stderr: result.stderr }).toEqual({
-      killed: false,
-      code: 0,
-      stderr: '',
-    });
-    expect(result.stdout.trim().split('\n')).toEqual(['resolved "stored"', 'resolved "loaded"']);
+    expect(result.stdout.trim().split('\n')).toEqual(lines);
   });
 });
