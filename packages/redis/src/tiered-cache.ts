@@ -334,7 +334,7 @@ export class TieredCache<V> {
       if (stored !== undefined) {
         this.#l2Hits++;
         if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.name, tier: 'l2', key });
-        if (ticket.current && this.#l1Active) this.#fill(key, stored, ttl);
+        if (ticket.current) this.#fill(key, stored, ttl);
         return stored;
       }
     } catch (error) {
@@ -368,7 +368,7 @@ export class TieredCache<V> {
       }
     }
     // Stored in L2: with invalidations, as for set(), the next read fills L1.
-    if (stored && this.#subscription === undefined && ticket.current && this.#l1Active) {
+    if (stored && this.#subscription === undefined && ticket.current) {
       this.#fill(key, value, ttl);
     }
     return value;
