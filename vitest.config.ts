@@ -53,7 +53,7 @@ const coverageFloors: Record<
   cache: { lines: 93, statements: 90, functions: 91, branches: 84 },
   events: { lines: 95, statements: 92, functions: 94, branches: 85 },
   iter: { lines: 97, statements: 95, functions: 93, branches: 91 },
-    memwatch: { lines: 78, statements: 75, functions: 78, branches: 67 },
+  memwatch: { lines: 78, statements: 75, functions: 78, branches: 67 },
   pool: { lines: 96, statements: 95, functions: 96, branches: 89 },
   redis: { lines: 94, statements: 91, functions: 93, branches: 84 },
 };
