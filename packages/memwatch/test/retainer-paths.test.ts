@@ -74,4 +74,13 @@ describe('retainerPaths', () => {
     expect(path?.object).toBe('Object');
     expect(path?.text).toContain('Timeout._onTimeout');
   });
+
+  it('looks through two levels of inlining', () => {
+    // The site is a helper called by createPoller; both were inlined into op.
+    const helper: Frame = ['label', 7, 5, 17];
+    const nested = { stack: [helper, createPoller, op, run].map(asSiteFrame) };
+    const [path] = retainerPaths(pollers([op, run]), [nested], new Map(), undefined);
+    expect(path?.object).toBe('Object');
+    expect(path?.text).toContain('Timeout._onTimeout');
+  });
 });

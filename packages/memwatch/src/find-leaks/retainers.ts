@@ -72,10 +72,10 @@ function matches(site: readonly StackFrame[], trace: readonly TraceFrame[], skip
 
 /** Which node to show for a site: an object over the string it points to, over V8's internal ones. */
 function rankType(type: string, name: string): number {
-  // V8's own: contexts, "(code deopt data)", "(object elements)" (JS arrays are objects named Array).
-  if (name.startsWith('system / ') || (type === 'array' && name.startsWith('('))) return 1;
-  if (type === 'code' || type === 'hidden') return 1;
-  if (type === 'object' || type === 'closure' || type === 'array' || type === 'regexp') return 3;
+  // V8's own: contexts, code, and every node of type array ("(object elements)", a promise's
+  // reaction list, feedback): a JS array is an object named Array.
+  if (name.startsWith('system / ') || type === 'array' || type === 'code' || type === 'hidden') return 1;
+  if (type === 'object' || type === 'closure' || type === 'regexp') return 3;
   return type.endsWith('string') ? 2 : 1;
 }
 
@@ -135,25 +135,32 @@ export function retainerPaths(
   const describe = (node: number | undefined): RetainerPath | undefined =>
     node === undefined ? undefined : describePath(graph, parent, via, node, scripts, runnerUrl);
   const exact = collectCandidates(graph, parent, sites, 0);
-  let inlined: { node: number; rank: number }[][] | undefined;
+  // Candidates with the site's innermost `skip` frames dropped, computed once per depth.
+  const inlined: { node: number; rank: number }[][][] = [];
   return sites.map((site, i) => {
     const found = exact[i]!;
     if (found.some((f) => f.rank > 1)) return describe(representative(graph, parent, depth, via, found));
-    // Only V8's own objects (compiled code) carry the site's frames: its function was inlined
-    // into its caller while the objects were made. Take the caller's objects, leaving out
-    // those the caller's own scope holds (the caller's, not the inlined function's).
-    inlined ??= collectCandidates(graph, parent, sites, 1);
-    const callers = new Set(
-      site.stack
-        .filter((f) => f.url !== '')
-        .slice(1)
-        .map((f) => f.functionName),
-    );
-    const notTheCallers = inlined[i]!.filter((f) => !heldByScopeOf(graph, parent, via, f.node, callers));
-    const pick = notTheCallers.length > 0 ? notTheCallers : inlined[i]!;
-    return describe(representative(graph, parent, depth, via, pick.length > 0 ? pick : found));
+    // Only V8's own objects (compiled code, internal arrays) carry the site's frames: its
+    // function was inlined into its caller (and perhaps that one into its own) while the
+    // objects were made. Take the nearest caller's objects, leaving out those the callers'
+    // own scopes hold (the callers', not the inlined function's).
+    const frames = site.stack.filter((f) => f.url !== '');
+    for (let skip = 1; skip <= MAX_INLINED && skip < frames.length; skip++) {
+      inlined[skip] ??= collectCandidates(graph, parent, sites, skip);
+      const objects = inlined[skip]![i]!.filter((f) => f.rank > 1);
+      if (objects.length === 0) continue;
+      const callers = new Set(frames.slice(skip).map((f) => f.functionName));
+      const notTheCallers = objects.filter((f) => !heldByScopeOf(graph, parent, via, f.node, callers));
+      return describe(
+        representative(graph, parent, depth, via, notTheCallers.length > 0 ? notTheCallers : objects),
+      );
+    }
+    return describe(representative(graph, parent, depth, via, found));
   });
 }
+
+/** How many levels of inlining the fallback looks through. */
+const MAX_INLINED = 3;
 
 /** Every reachable object allocated at each site (its trace matching after `skip` frames), with its type rank. */
 function collectCandidates(
