@@ -26,7 +26,10 @@ describe('memory', () => {
         if (i % 2 === 0) await pool.use((r) => r.id);
         else await (await pool.acquire()).destroy();
       },
-      { opsPerSample: 3000, warmup: 8 },
+      // 10,000 operations a sample: a one-off allocation of V8's own (a lazy compile, an
+      // inline-cache transition; 70 KB once in a loaded run with coverage on) must not read as
+      // a slope. The allowance per operation is unchanged.
+      { opsPerSample: 10_000, warmup: 8 },
     );
     await pool.close();
   });
