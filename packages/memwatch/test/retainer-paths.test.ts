@@ -11,6 +11,8 @@ import { type Frame, snapshot } from './fixtures/heap-snapshot.js';
 const createPoller: Frame = ['createPoller', 7, 14, 22];
 const op: Frame = ['op', 7, 30, 9];
 const run: Frame = ['run', 7, 40, 3];
+// The body of a module that op happened to load: a user script's frame, not Node's.
+const moduleBody: Frame = ['', 9, 1, 1];
 const asSiteFrame = ([functionName, , line, column]: Frame): StackFrame => ({
   functionName,
   url: 'file:///app/programs.mjs',
@@ -22,7 +24,8 @@ const site = { stack: [createPoller, op, run].map(asSiteFrame) };
 /**
  * A leak of pollers: each `state` is held by an interval's callback through the timer list,
  * `op` keeps a WeakRef per poller in its own `timers` array (two of them: the larger group), and compiled code of
- * `createPoller` sits in a handle. `stateStack` is the allocation stack recorded for `state`.
+ * `createPoller` sits in a handle, and two closures of a module that `op` loaded (their
+ * stacks end in `op` too, under the module's own frame) hang off a generator. `stateStack` is the allocation stack recorded for `state`.
  */
 function pollers(stateStack: readonly Frame[]): HeapGraph {
   return new HeapGraph(
@@ -41,6 +44,9 @@ function pollers(stateStack: readonly Frame[]): HeapGraph {
         ['WeakRef', 'object', [op, run]], // 10
         ['', 'code', [createPoller, op, run]], // 11
         ['WeakRef', 'object', [op, run]], // 12
+        ['Generator', 'object'], // 13: a module loaded from op (another program's)
+        ['', 'closure', [moduleBody, op, run]], // 14
+        ['', 'closure', [moduleBody, op, run]], // 15
       ],
       [
         [0, 1, 'element', '1'],
@@ -55,6 +61,9 @@ function pollers(stateStack: readonly Frame[]): HeapGraph {
         [8, 9, 'context', 'timers'],
         [9, 10, 'element', '0'],
         [9, 12, 'element', '1'],
+        [1, 13, 'element', '4'],
+        [13, 14, 'element', '0'],
+        [13, 15, 'element', '1'],
       ],
     ),
   );

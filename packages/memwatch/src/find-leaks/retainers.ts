@@ -49,13 +49,22 @@ function sameFrame(site: StackFrame, trace: TraceFrame): boolean {
  * so where the optimiser inlined the allocating function into its caller, the object's
  * trace starts at the caller.
  */
-function matches(site: readonly StackFrame[], trace: readonly TraceFrame[], skip = 0): boolean {
+function matches(
+  site: readonly StackFrame[],
+  trace: readonly TraceFrame[],
+  skip: number,
+  scripts: ReadonlyMap<string, string>,
+): boolean {
   // Allocation tracking records JS frames only; drop the site's built-in ones.
   const js = site.filter((f) => f.url !== '').slice(skip);
   if (js.length === 0) return false;
   // The site starts at the innermost user frame; the trace may still have Node's own frames
-  // at its tip (`Buffer.toString` for a string made from a buffer): skip up to a few.
+  // at its tip (`Buffer.toString` for a string made from a buffer): skip up to a few. With
+  // frames of the site dropped (inlined into their caller), only Node's own: what remains
+  // of the site is its outer frames, which an unrelated allocation (a module loaded from
+  // the same caller) can share.
   for (let offset = 0; offset <= 4 && offset < trace.length; offset++) {
+    if (offset > 0 && skip > 0 && !isNodeInternal(trace[offset - 1]!, scripts)) return false;
     if (!sameFrame(js[0]!, trace[offset]!)) continue;
     const depth = Math.min(MATCH_DEPTH, js.length, trace.length - offset);
     let all = true;
@@ -68,6 +77,10 @@ function matches(site: readonly StackFrame[], trace: readonly TraceFrame[], skip
     if (all) return true;
   }
   return false;
+}
+
+function isNodeInternal(frame: TraceFrame, scripts: ReadonlyMap<string, string>): boolean {
+  return scripts.get(String(frame.scriptId))?.startsWith('node:') === true;
 }
 
 /** Which node to show for a site: an object over the string it points to, over V8's internal ones. */
@@ -134,7 +147,7 @@ export function retainerPaths(
   const { parent, depth, via } = graph.shortestPaths();
   const describe = (node: number | undefined): RetainerPath | undefined =>
     node === undefined ? undefined : describePath(graph, parent, via, node, scripts, runnerUrl);
-  const exact = collectCandidates(graph, parent, sites, 0);
+  const exact = collectCandidates(graph, parent, sites, 0, scripts);
   // Candidates with the site's innermost `skip` frames dropped, computed once per depth.
   const inlined: { node: number; rank: number }[][][] = [];
   return sites.map((site, i) => {
@@ -146,7 +159,7 @@ export function retainerPaths(
     // own scopes hold (the callers', not the inlined function's).
     const frames = site.stack.filter((f) => f.url !== '');
     for (let skip = 1; skip <= MAX_INLINED && skip < frames.length; skip++) {
-      inlined[skip] ??= collectCandidates(graph, parent, sites, skip);
+      inlined[skip] ??= collectCandidates(graph, parent, sites, skip, scripts);
       const objects = inlined[skip]![i]!.filter((f) => f.rank > 1);
       if (objects.length === 0) continue;
       const callers = new Set(frames.slice(skip).map((f) => f.functionName));
@@ -168,6 +181,7 @@ function collectCandidates(
   parent: Int32Array,
   sites: readonly SiteLike[],
   skip: number,
+  scripts: ReadonlyMap<string, string>,
 ): { node: number; rank: number }[][] {
   const candidates: { node: number; rank: number }[][] = sites.map(() => []);
   const matched = new Map<readonly TraceFrame[], number[]>();
@@ -178,7 +192,8 @@ function collectCandidates(
     let which = matched.get(trace);
     if (which === undefined) {
       which = [];
-      for (let i = 0; i < sites.length; i++) if (matches(sites[i]!.stack, trace, skip)) which.push(i);
+      for (let i = 0; i < sites.length; i++)
+        if (matches(sites[i]!.stack, trace, skip, scripts)) which.push(i);
       matched.set(trace, which);
     }
     for (const i of which) candidates[i]!.push({ node, rank: rankType(graph.type(node), graph.name(node)) });
