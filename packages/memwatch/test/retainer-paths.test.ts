@@ -4,7 +4,13 @@
 // scope does not hold.
 import { describe, expect, it } from 'vitest';
 import { HeapGraph } from '../src/find-leaks/heap-snapshot.js';
-import { retainerPaths } from '../src/find-leaks/retainers.js';
+import {
+  type RetainerPath,
+  retainerPaths,
+  type SitePath,
+  sitePaths,
+  trackUntilFound,
+} from '../src/find-leaks/retainers.js';
 import type { StackFrame } from '../src/find-leaks/sites.js';
 import { type Frame, snapshot } from './fixtures/heap-snapshot.js';
 
@@ -25,9 +31,12 @@ const site = { stack: [createPoller, op, run].map(asSiteFrame) };
  * A leak of pollers: each `state` is held by an interval's callback through the timer list,
  * `op` keeps a WeakRef per poller in its own `timers` array (two of them: the larger group), and compiled code of
  * `createPoller` sits in a handle, and two closures of a module that `op` loaded (their
- * stacks end in `op` too, under the module's own frame) hang off a generator. `stateStack` is the allocation stack recorded for `state`.
+ * stacks end in `op` too, under the module's own frame) hang off a generator. `stateStack` is the allocation stack recorded for `state`, `weakRefStack` the WeakRefs' (none: V8 recorded no stack for them).
  */
-function pollers(stateStack: readonly Frame[]): HeapGraph {
+function pollers(
+  stateStack: readonly Frame[] | undefined,
+  weakRefStack: readonly Frame[] | undefined,
+): HeapGraph {
   return new HeapGraph(
     snapshot(
       [
@@ -41,9 +50,9 @@ function pollers(stateStack: readonly Frame[]): HeapGraph {
         ['op', 'closure'], // 7
         ['system / Context', 'hidden'], // 8
         ['Array', 'object'], // 9: timers
-        ['WeakRef', 'object', [op, run]], // 10
+        ['WeakRef', 'object', weakRefStack], // 10
         ['', 'code', [createPoller, op, run]], // 11
-        ['WeakRef', 'object', [op, run]], // 12
+        ['WeakRef', 'object', weakRefStack], // 12
         ['Generator', 'object'], // 13: a module loaded from op (another program's)
         ['', 'closure', [moduleBody, op, run]], // 14
         ['', 'closure', [moduleBody, op, run]], // 15
@@ -71,7 +80,7 @@ function pollers(stateStack: readonly Frame[]): HeapGraph {
 
 describe('retainerPaths', () => {
   it("shows the site's own object, held by the timer", () => {
-    const [path] = retainerPaths(pollers([createPoller, op, run]), [site], new Map(), undefined);
+    const [path] = retainerPaths(pollers([createPoller, op, run], [op, run]), [site], new Map(), undefined);
     expect(path?.text).toBe(
       'Object ← "state" in closure of (anonymous) ← Timeout._onTimeout ← TimersList._idleNext ← (Global handles)[2]',
     );
@@ -79,7 +88,7 @@ describe('retainerPaths', () => {
 
   it("with the site's function inlined into its caller, shows the caller's object its own scope does not hold", () => {
     // Only compiled code carries createPoller's frames; state and the WeakRef both read as op's.
-    const [path] = retainerPaths(pollers([op, run]), [site], new Map(), undefined);
+    const [path] = retainerPaths(pollers([op, run], [op, run]), [site], new Map(), undefined);
     expect(path?.object).toBe('Object');
     expect(path?.text).toContain('Timeout._onTimeout');
   });
@@ -88,8 +97,91 @@ describe('retainerPaths', () => {
     // The site is a helper called by createPoller; both were inlined into op.
     const helper: Frame = ['label', 7, 5, 17];
     const nested = { stack: [helper, createPoller, op, run].map(asSiteFrame) };
-    const [path] = retainerPaths(pollers([op, run]), [nested], new Map(), undefined);
+    const [path] = retainerPaths(pollers([op, run], [op, run]), [nested], new Map(), undefined);
     expect(path?.object).toBe('Object');
     expect(path?.text).toContain('Timeout._onTimeout');
+  });
+});
+
+describe('a site whose objects carry no allocation stack', () => {
+  it("is shown through V8's own objects, and marked so", () => {
+    // Optimised code allocated inline through the tracked run: only compiled code has the frames.
+    const [found] = sitePaths(pollers(undefined, undefined), [site], new Map(), undefined);
+    expect(found?.path?.object).toBe('(code)');
+    expect(found?.fromObjects).toBe(false);
+    const [own] = sitePaths(pollers([createPoller, op, run], [op, run]), [site], new Map(), undefined);
+    expect(own?.fromObjects).toBe(true);
+  });
+
+  it('is tracked again, alone, until a run finds an object of its own', async () => {
+    const path = (text: string): RetainerPath => ({ object: text, steps: [], text });
+    const answers: SitePath[][] = [
+      [
+        { path: path('Object ← a'), fromObjects: true },
+        { path: path('(code) ← b'), fromObjects: false },
+        { path: undefined, fromObjects: false },
+      ],
+      [
+        { path: path('(code) ← b again'), fromObjects: false },
+        { path: path('Object ← c'), fromObjects: true },
+      ],
+      [{ path: path('Object ← b'), fromObjects: true }],
+    ];
+    const asked: (readonly number[])[] = [];
+    const paths = await trackUntilFound(3, 3, async (pending) => {
+      asked.push([...pending]);
+      return answers[asked.length - 1]!;
+    });
+    expect(asked).toEqual([[0, 1, 2], [1, 2], [1]]);
+    expect(paths.map((p) => p.path?.text)).toEqual(['Object ← a', 'Object ← b', 'Object ← c']);
+  });
+
+  it('keeps its first path when no run finds more, and stops after the last run', async () => {
+    let runs = 0;
+    const paths = await trackUntilFound(1, 3, async () => {
+      runs++;
+      return [{ path: { object: '(code)', steps: [], text: `(code) ${runs}` }, fromObjects: false }];
+    });
+    expect(runs).toBe(3);
+    expect(paths[0]).toEqual({ path: { object: '(code)', steps: [], text: '(code) 1' }, fromObjects: false });
+  });
+});
+
+describe('a site with an object made once under its frames', () => {
+  it('shows the kind of object the site makes at every operation', () => {
+    // Each job's input string is payload's; Node made one closure of its own, on first use,
+    // while payload ran (the same frames), and it sits nearer a root than the strings.
+    const payload: Frame = ['payload', 7, 9, 17];
+    const makeJob: Frame = ['makeJob', 7, 112, 17];
+    const at = [payload, makeJob, op];
+    const graph = new HeapGraph(
+      snapshot(
+        [
+          ['', 'synthetic'], // 0
+          ['(Global handles)', 'synthetic'], // 1
+          ['Array', 'object'], // 2: jobs
+          ['Object', 'object', [makeJob, op]], // 3
+          ['Object', 'object', [makeJob, op]], // 4
+          ['Object', 'object', [makeJob, op]], // 5
+          ['aaaa', 'string', at], // 6
+          ['bbbb', 'string', at], // 7
+          ['cccc', 'string', at], // 8
+          ['createAbortSignal', 'closure', at], // 9
+        ],
+        [
+          [0, 1, 'element', '1'],
+          [1, 9, 'element', '1'],
+          [1, 2, 'element', '2'],
+          [2, 3, 'element', '0'],
+          [2, 4, 'element', '1'],
+          [2, 5, 'element', '2'],
+          [3, 6, 'property', 'input'],
+          [4, 7, 'property', 'input'],
+          [5, 8, 'property', 'input'],
+        ],
+      ),
+    );
+    const [path] = retainerPaths(graph, [{ stack: at.map(asSiteFrame) }], new Map(), undefined);
+    expect(path?.text).toMatch(/^\(string\) ← Object\.input ← Array\[\d\]/);
   });
 });

@@ -85,10 +85,12 @@ function isNodeInternal(frame: TraceFrame, scripts: ReadonlyMap<string, string>)
 
 /** Which node to show for a site: an object over the string it points to, over V8's internal ones. */
 function rankType(type: string, name: string): number {
-  // V8's own: contexts, code, and every node of type array ("(object elements)", a promise's
-  // reaction list, feedback): a JS array is an object named Array.
-  if (name.startsWith('system / ') || type === 'array' || type === 'code' || type === 'hidden') return 1;
-  if (type === 'object' || type === 'closure' || type === 'regexp') return 3;
+  // V8's own: contexts, "(code deopt data)", "(object elements)" (JS arrays are objects named
+  // Array). An unnamed internal array stays with the objects: a closure's captured array can
+  // be the only thing of a site's that stays (the gallery's closure scene).
+  if (name.startsWith('system / ') || (type === 'array' && name.startsWith('('))) return 1;
+  if (type === 'code' || type === 'hidden') return 1;
+  if (type === 'object' || type === 'closure' || type === 'array' || type === 'regexp') return 3;
   return type.endsWith('string') ? 2 : 1;
 }
 
@@ -117,10 +119,16 @@ async function takeTrackedSnapshot(
   }
 }
 
+/** How many tracked runs a site gets before its path may come from V8's own objects alone. */
+const TRACKED_RUNS = 3;
+
 /**
  * @internal Runs `ops` more operations with allocation tracking on, takes a heap snapshot,
  * and for each site finds the newest object allocated there (same innermost frames) and the
- * shortest path from a GC root to it.
+ * shortest path from a GC root to it. V8 records an allocation's stack only when it takes
+ * the slow path: now and then optimised code keeps allocating inline through a whole tracked
+ * run, and a site's own objects carry no stack. A site whose path could only come from V8's
+ * own objects (compiled code) is tracked again, up to three runs in all.
  */
 export async function findRetainers(
   session: InspectorSession,
@@ -133,8 +141,38 @@ export async function findRetainers(
     runnerUrl: string | undefined;
   },
 ): Promise<(RetainerPath | undefined)[]> {
-  const graph = new HeapGraph(await takeTrackedSnapshot(session, context.run, context.ops));
-  return retainerPaths(graph, sites, context.scripts, context.runnerUrl);
+  const paths = await trackUntilFound(sites.length, TRACKED_RUNS, async (pending) => {
+    const graph = new HeapGraph(await takeTrackedSnapshot(session, context.run, context.ops));
+    return sitePaths(
+      graph,
+      pending.map((i) => sites[i]!),
+      context.scripts,
+      context.runnerUrl,
+    );
+  });
+  return paths.map((p) => p.path);
+}
+
+/**
+ * @internal Calls `track` with the sites still without a path to an object of theirs (all
+ * of them at first; `track` answers for those, in order) until none is left or `runs` calls
+ * were made. A site keeps its first path until one to an object of its own replaces it.
+ */
+export async function trackUntilFound(
+  count: number,
+  runs: number,
+  track: (pending: readonly number[]) => Promise<readonly SitePath[]>,
+): Promise<SitePath[]> {
+  const paths: SitePath[] = Array.from({ length: count }, () => ({ path: undefined, fromObjects: false }));
+  let pending = paths.map((_, i) => i);
+  for (let run = 1; run <= runs && pending.length > 0; run++) {
+    const found = await track(pending);
+    pending.forEach((i, k) => {
+      if (found[k]!.fromObjects || paths[i]!.path === undefined) paths[i] = found[k]!;
+    });
+    pending = pending.filter((i) => !paths[i]!.fromObjects);
+  }
+  return paths;
 }
 
 /** @internal Each site's path in a tracked snapshot (see {@link findRetainers}). */
@@ -144,32 +182,68 @@ export function retainerPaths(
   scripts: ReadonlyMap<string, string>,
   runnerUrl: string | undefined,
 ): (RetainerPath | undefined)[] {
+  return sitePaths(graph, sites, scripts, runnerUrl).map((p) => p.path);
+}
+
+/** @internal */
+export interface SitePath {
+  readonly path: RetainerPath | undefined;
+  /** Whether the path leads to an object of the site's (not only to V8's own, or nothing). */
+  readonly fromObjects: boolean;
+}
+
+/** @internal Each site's path, and whether it leads to an object of the site's. */
+export function sitePaths(
+  graph: HeapGraph,
+  sites: readonly SiteLike[],
+  scripts: ReadonlyMap<string, string>,
+  runnerUrl: string | undefined,
+): SitePath[] {
   const { parent, depth, via } = graph.shortestPaths();
-  const describe = (node: number | undefined): RetainerPath | undefined =>
-    node === undefined ? undefined : describePath(graph, parent, via, node, scripts, runnerUrl);
+  const describe = (found: readonly { node: number; rank: number }[], fromObjects: boolean): SitePath => {
+    const node = representative(graph, parent, depth, via, found);
+    return {
+      path: node === undefined ? undefined : describePath(graph, parent, via, node, scripts, runnerUrl),
+      fromObjects: fromObjects && node !== undefined,
+    };
+  };
   const exact = collectCandidates(graph, parent, sites, 0, scripts);
   // Candidates with the site's innermost `skip` frames dropped, computed once per depth.
   const inlined: { node: number; rank: number }[][][] = [];
   return sites.map((site, i) => {
-    const found = exact[i]!;
-    if (found.some((f) => f.rank > 1)) return describe(representative(graph, parent, depth, via, found));
-    // Only V8's own objects (compiled code, internal arrays) carry the site's frames: its
+    const found = leading(exact[i]!);
+    if (found.some((f) => f.rank > 1)) return describe(found, true);
+    // Only V8's own objects (compiled code) carry the site's frames: its
     // function was inlined into its caller (and perhaps that one into its own) while the
     // objects were made. Take the nearest caller's objects, leaving out those the callers'
     // own scopes hold (the callers', not the inlined function's).
     const frames = site.stack.filter((f) => f.url !== '');
     for (let skip = 1; skip <= MAX_INLINED && skip < frames.length; skip++) {
       inlined[skip] ??= collectCandidates(graph, parent, sites, skip, scripts);
-      const objects = inlined[skip]![i]!.filter((f) => f.rank > 1);
+      const objects = leading(inlined[skip]![i]!).filter((f) => f.rank > 1);
       if (objects.length === 0) continue;
       const callers = new Set(frames.slice(skip).map((f) => f.functionName));
       const notTheCallers = objects.filter((f) => !heldByScopeOf(graph, parent, via, f.node, callers));
-      return describe(
-        representative(graph, parent, depth, via, notTheCallers.length > 0 ? notTheCallers : objects),
-      );
+      return describe(notTheCallers.length > 0 ? notTheCallers : objects, true);
     }
-    return describe(representative(graph, parent, depth, via, found));
+    return describe(found, false);
   });
+}
+
+/**
+ * A site's candidates of the best kind (object, string, V8's own) that is not a one-off: a
+ * leak makes its objects at every operation, and a kind of which the tracked run made fewer
+ * than 1 in 100 of the site's candidates (or only one) is something else made under the
+ * same frames, such as a closure of Node's made once, on first use, while the site ran.
+ * When no kind is that common (a tracked run of one operation), the best kind.
+ */
+function leading(found: readonly { node: number; rank: number }[]): { node: number; rank: number }[] {
+  const counts = new Map<number, number>();
+  for (const f of found) counts.set(f.rank, (counts.get(f.rank) ?? 0) + 1);
+  const ranks = [...counts.keys()].sort((a, b) => b - a);
+  const floor = Math.max(2, found.length / 100);
+  const best = ranks.find((rank) => counts.get(rank)! >= floor) ?? ranks[0];
+  return found.filter((f) => f.rank === best);
 }
 
 /** How many levels of inlining the fallback looks through. */
