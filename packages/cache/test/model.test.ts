@@ -41,11 +41,10 @@ function remove(m: Model, index: number, reason: EvictReason) {
   const [e] = m.entries.splice(index, 1);
   m.events.push([e!.key, e!.value, reason]);
 }
+/** What iteration, `size` and the sweep do first: remove the expired entries, in iteration order. */
 function purge(m: Model) {
-  for (let i = 0; i < m.entries.length; ) {
-    if (live(m, m.entries[i]!)) i++;
-    else remove(m, i, 'expire');
-  }
+  const expired = m.entries.filter((e) => !live(m, e)).sort((a, b) => a.order - b.order);
+  for (const e of expired) remove(m, m.entries.indexOf(e), 'expire');
 }
 
 function expectSame(m: Model, r: Real) {

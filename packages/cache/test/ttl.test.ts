@@ -39,6 +39,35 @@ describe('ttl', () => {
     }
   });
 
+  it('reports entries expired together in iteration order, whatever was read or set since', () => {
+    // A property-test counterexample: a re-set key keeps its place in iteration, and the
+    // report follows iteration, not recency.
+    for (const policy of ['lru', 'tinylfu'] as const) {
+      const clock = fakeClock(1000);
+      const events: [number, number, EvictReason][] = [];
+      const map = new BoundedMap<number, number>({
+        max: 4,
+        ttl: 15,
+        clock,
+        policy,
+        sweepIntervalMs: false,
+        onEvict: (value, key, reason) => events.push([key, value, reason]),
+      });
+      map.set(1, 1).set(0, 1).set(2, 1);
+      clock.time += 5;
+      map.set(1, 2);
+      map.get(0);
+      events.length = 0;
+      clock.time += 16;
+      expect(map.size).toBe(0);
+      expect(events, policy).toEqual([
+        [1, 2, 'expire'],
+        [0, 1, 'expire'],
+        [2, 1, 'expire'],
+      ]);
+    }
+  });
+
   it('reports its default ttl, Infinity when there is none', () => {
     expect(new BoundedMap({ max: 1, ttl: 250 }).ttl).toBe(250);
     expect(new BoundedMap({ max: 1 }).ttl).toBe(Number.POSITIVE_INFINITY);
