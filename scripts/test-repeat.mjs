@@ -97,7 +97,11 @@ try {
           failed.push(`${file.name} (the file itself: ${file.message?.split('\n')[0] ?? 'failed'})`);
         }
         for (const test of file.assertionResults) {
-          if (test.status === 'failed') failed.push(`${file.name} › ${test.fullName}`);
+          if (test.status !== 'failed') continue;
+          failed.push(`${file.name} › ${test.fullName}`);
+          // The reason, kept: the report file goes when the hunt ends.
+          const message = (test.failureMessages ?? []).join('\n').split('\n').slice(0, 20).join('\n    ');
+          console.log(`  run ${i} failed: ${file.name} › ${test.fullName}\n    ${message}`);
         }
       }
     } catch {
