@@ -23,16 +23,30 @@ async function startPeer(variant, namespace) {
   return peer;
 }
 
-async function stopPeer(peer) {
-  if (peer.exitCode !== null) return 0;
-  const done = new Promise((resolve) => {
-    peer.on('message', (m) => {
-      if (m && typeof m === 'object') resolve(m.writes);
-    });
-    peer.once('exit', () => resolve(0));
-  });
-  peer.send('stop');
-  return done;
+const stops = new WeakMap();
+
+/**
+ * Asks the peer to stop and resolves with the writes it reports (0 when it exits without
+ * saying). Once per peer: `notes()` and `close()` both call it, and a second 'stop' sent to
+ * a peer already on its way out fails with EPIPE.
+ */
+function stopPeer(peer) {
+  let stopped = stops.get(peer);
+  if (stopped === undefined) {
+    stopped =
+      peer.exitCode !== null || peer.signalCode !== null || !peer.connected
+        ? Promise.resolve(0)
+        : new Promise((resolve) => {
+            peer.on('message', (m) => {
+              if (m && typeof m === 'object') resolve(m.writes);
+            });
+            peer.once('exit', () => resolve(0));
+            // A failed send comes to this callback instead of an 'error' event; the exit follows.
+            peer.send('stop', () => {});
+          });
+    stops.set(peer, stopped);
+  }
+  return stopped;
 }
 
 export default {
