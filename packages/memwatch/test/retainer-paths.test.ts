@@ -184,4 +184,52 @@ describe('a site with an object made once under its frames', () => {
     const [path] = retainerPaths(graph, [{ stack: at.map(asSiteFrame) }], new Map(), undefined);
     expect(path?.text).toMatch(/^\(string\) ← Object\.input ← Array\[\d\]/);
   });
+
+  it('passes over objects Node made together, once, under the same frames', () => {
+    // While payload ran, Node parsed a source map: its line arrays carry the site's frames
+    // and are as many as the strings, but were made together (consecutive ids), while the
+    // strings were made one per operation, before and after.
+    const payload: Frame = ['payload', 7, 9, 17];
+    const makeJob: Frame = ['makeJob', 7, 112, 17];
+    const at = [payload, makeJob, op];
+    const strings = [6, 7, 8, 13, 14, 15];
+    const graph = new HeapGraph(
+      snapshot(
+        [
+          ['', 'synthetic'], // 0
+          ['(Global handles)', 'synthetic'], // 1
+          ['Array', 'object'], // 2: jobs
+          ['SourceMap', 'object'], // 3
+          ['Object', 'object', [makeJob, op]], // 4
+          ['Object', 'object', [makeJob, op]], // 5
+          ['aaaa', 'string', at], // 6
+          ['bbbb', 'string', at], // 7
+          ['cccc', 'string', at], // 8
+          ['Array', 'object', at], // 9: the source map's lines
+          ['Array', 'object', at], // 10
+          ['Array', 'object', at], // 11
+          ['Array', 'object', at], // 12
+          ['dddd', 'string', at], // 13
+          ['eeee', 'string', at], // 14
+          ['ffff', 'string', at], // 15
+        ],
+        [
+          [0, 1, 'element', '1'],
+          [1, 3, 'element', '1'],
+          [1, 2, 'element', '2'],
+          [3, 9, 'property', 'mappings'],
+          [9, 10, 'element', '0'],
+          [9, 11, 'element', '1'],
+          [9, 12, 'element', '2'],
+          [2, 4, 'element', '0'],
+          [2, 5, 'element', '1'],
+          ...strings.map(
+            (n, k) => [k < 3 ? 4 : 5, n, 'property', `input${k}`] as [number, number, string, string],
+          ),
+        ],
+      ),
+    );
+    const [path] = retainerPaths(graph, [{ stack: at.map(asSiteFrame) }], new Map(), undefined);
+    expect(path?.text).toMatch(/^\(string\) ← Object\.input\d ← Array\[\d\]/);
+  });
 });

@@ -129,6 +129,11 @@ export class HeapGraph {
     return this.#s.strings[this.#s.nodes[node * this.#nodeFields + this.#f.n_name!]!] ?? '';
   }
 
+  /** The object's id. While allocation tracking is on, V8 numbers objects as they are allocated. */
+  id(node: number): number {
+    return this.#s.nodes[node * this.#nodeFields + this.#f.n_id!]!;
+  }
+
   selfSize(node: number): number {
     return this.#s.nodes[node * this.#nodeFields + this.#f.n_self_size!]!;
   }

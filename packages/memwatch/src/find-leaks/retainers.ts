@@ -211,7 +211,7 @@ export function sitePaths(
   // Candidates with the site's innermost `skip` frames dropped, computed once per depth.
   const inlined: { node: number; rank: number }[][][] = [];
   return sites.map((site, i) => {
-    const found = leading(exact[i]!);
+    const found = leading(graph, exact[i]!);
     if (found.some((f) => f.rank > 1)) return describe(found, true);
     // Only V8's own objects (compiled code) carry the site's frames: its
     // function was inlined into its caller (and perhaps that one into its own) while the
@@ -220,7 +220,7 @@ export function sitePaths(
     const frames = site.stack.filter((f) => f.url !== '');
     for (let skip = 1; skip <= MAX_INLINED && skip < frames.length; skip++) {
       inlined[skip] ??= collectCandidates(graph, parent, sites, skip, scripts);
-      const objects = leading(inlined[skip]![i]!).filter((f) => f.rank > 1);
+      const objects = leading(graph, inlined[skip]![i]!).filter((f) => f.rank > 1);
       if (objects.length === 0) continue;
       const callers = new Set(frames.slice(skip).map((f) => f.functionName));
       const notTheCallers = objects.filter((f) => !heldByScopeOf(graph, parent, via, f.node, callers));
@@ -231,18 +231,35 @@ export function sitePaths(
 }
 
 /**
- * A site's candidates of the best kind (object, string, V8's own) that is not a one-off: a
- * leak makes its objects at every operation, and a kind of which the tracked run made fewer
- * than 1 in 100 of the site's candidates (or only one) is something else made under the
- * same frames, such as a closure of Node's made once, on first use, while the site ran.
- * When no kind is that common (a tracked run of one operation), the best kind.
+ * A site's candidates of the best kind (object, string, V8's own) that the site made at every
+ * operation, not once. A leak makes its objects at every operation, so a kind counts when
+ * the tracked run made at least 1 in 100 of the site's candidates of it (and more than one),
+ * spread over the run: its ids (allocation order) span at least half the widest span of such
+ * a kind. That leaves out what Node made under the same frames on one occasion while the
+ * site ran: a closure of its own, built on first use, or the arrays of a source map it
+ * parsed (hundreds of them, made together). When no kind qualifies (a tracked run of one
+ * operation), the best kind.
  */
-function leading(found: readonly { node: number; rank: number }[]): { node: number; rank: number }[] {
-  const counts = new Map<number, number>();
-  for (const f of found) counts.set(f.rank, (counts.get(f.rank) ?? 0) + 1);
-  const ranks = [...counts.keys()].sort((a, b) => b - a);
+function leading(
+  graph: HeapGraph,
+  found: readonly { node: number; rank: number }[],
+): { node: number; rank: number }[] {
+  const kinds = new Map<number, { count: number; first: number; last: number }>();
+  for (const f of found) {
+    const id = graph.id(f.node);
+    const kind = kinds.get(f.rank);
+    if (kind === undefined) kinds.set(f.rank, { count: 1, first: id, last: id });
+    else {
+      kind.count++;
+      kind.first = Math.min(kind.first, id);
+      kind.last = Math.max(kind.last, id);
+    }
+  }
   const floor = Math.max(2, found.length / 100);
-  const best = ranks.find((rank) => counts.get(rank)! >= floor) ?? ranks[0];
+  const common = [...kinds].filter(([, k]) => k.count >= floor);
+  const widest = Math.max(0, ...common.map(([, k]) => k.last - k.first));
+  const spread = common.filter(([, k]) => k.last - k.first >= widest / 2).map(([rank]) => rank);
+  const best = spread.length > 0 ? Math.max(...spread) : Math.max(...kinds.keys());
   return found.filter((f) => f.rank === best);
 }
 
