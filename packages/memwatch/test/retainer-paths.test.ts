@@ -148,12 +148,14 @@ describe('a site whose objects carry no allocation stack', () => {
 });
 
 describe('a site with an object made once under its frames', () => {
+  // A job per operation (makeJob), whose input string payload makes.
+  const payload: Frame = ['payload', 7, 9, 17];
+  const makeJob: Frame = ['makeJob', 7, 112, 17];
+  const at = [payload, makeJob, op];
+
   it('shows the kind of object the site makes at every operation', () => {
     // Each job's input string is payload's; Node made one closure of its own, on first use,
     // while payload ran (the same frames), and it sits nearer a root than the strings.
-    const payload: Frame = ['payload', 7, 9, 17];
-    const makeJob: Frame = ['makeJob', 7, 112, 17];
-    const at = [payload, makeJob, op];
     const graph = new HeapGraph(
       snapshot(
         [
@@ -189,9 +191,6 @@ describe('a site with an object made once under its frames', () => {
     // While payload ran, Node parsed a source map: its line arrays carry the site's frames
     // and are as many as the strings, but were made together (consecutive ids), while the
     // strings were made one per operation, before and after.
-    const payload: Frame = ['payload', 7, 9, 17];
-    const makeJob: Frame = ['makeJob', 7, 112, 17];
-    const at = [payload, makeJob, op];
     const strings = [6, 7, 8, 13, 14, 15];
     const graph = new HeapGraph(
       snapshot(
