@@ -130,10 +130,10 @@ describe('memory stays flat under sustained load', () => {
         // A long-lived signal passed to loads that succeed must not collect listeners.
         await map.getOrLoad(-1, () => 1, { signal: controller.signal });
       },
-      // The heap takes one step of about 100 KB some 6,000 operations in (compiled code's
-      // metadata); a warm-up of one sample ended before it, and with five samples that step
-      // alone read as 2 to 5 B/op in half the runs (1 full run in about 40). One listener
-      // left on the long-lived signal per operation costs about 160 B/op.
+      // The heap takes one step of about 100 KB some 6,000 operations in, once a run (what
+      // makes it was not traced); a warm-up of one sample ended before it, and with five
+      // samples that step alone read as 2 to 5 B/op in half the runs (1 full run in about 40).
+      // One listener left on the long-lived signal per operation costs about 160 B/op.
       { samples: 6, opsPerSample: 5_000, warmup: 4 },
     );
     expect(map.stats().inflight).toBe(0);
